@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from .model import Draft, Kind
 
@@ -40,6 +40,7 @@ class Profile(BaseModel):
     columns: list[str] = Field(default_factory=lambda: ["一级指标", "二级指标", "指标名称", "指标值", "绩效标准"])
     standards: list[str] | None = None
     rules: dict[str, str | dict] = Field(default_factory=dict)
+    _resolutions: dict = PrivateAttr(default_factory=dict)
 
     # --- lookups -------------------------------------------------------------------------
     def tier1_label(self, concept: str) -> str | None:
@@ -106,6 +107,7 @@ class Resolution:
         return None
 
 
+@lru_cache(maxsize=4096)
 def norm_label(label: str | None) -> str:
     s = unicodedata.normalize("NFKC", label or "")
     s = re.sub(r"\s+", "", s)
@@ -175,6 +177,16 @@ DEFAULT_BY_KIND = {Kind.DEPARTMENT: "2020-department", Kind.PROJECT: "2020-proje
 
 
 def resolve(profile: Profile, tier1: str, tier2: str) -> Resolution:
+    key = (tier1, tier2)
+    cache = profile._resolutions
+    if key not in cache:
+        if len(cache) > 4096:
+            cache.clear()
+        cache[key] = _resolve_uncached(profile, tier1, tier2)
+    return cache[key]
+
+
+def _resolve_uncached(profile: Profile, tier1: str, tier2: str) -> Resolution:
     t1_alias, t2_alias, t2_typos = _alias_tables()
     w1, w2 = norm_label(tier1), norm_label(tier2)
 

@@ -26,7 +26,24 @@ def lexicon() -> dict:
         return yaml.safe_load(fh)
 
 
-@dataclass
+@lru_cache(maxsize=None)
+def lex_re(key: str, mode: str = "in") -> re.Pattern[str]:
+    """One compiled alternation for a lexicon word list: mode 'in' (anywhere), 'end' (suffix), 'start'."""
+    words = sorted(lexicon()[key], key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    return re.compile({"in": f"(?:{alt})", "end": f"(?:{alt})$", "start": f"^(?:{alt})"}[mode])
+
+
+def has_word(key: str, text: str) -> str | None:
+    m = lex_re(key).search(text)
+    return m.group(0) if m else None
+
+
+def ends_with_word(key: str, text: str) -> bool:
+    return lex_re(key, "end").search(text) is not None
+
+
+@dataclass(eq=False)
 class RowView:
     index: int
     row: Indicator
@@ -70,8 +87,9 @@ class Context:
         override = self.profile.rule_setting(code)
         if override in ("error", "warning", "info") and severity is None:
             sev = Severity(override)
-        return Finding(code=code, severity=sev, message=message, fix=fix, row=row.index if row else None,
-                       row_id=row.row.id if row else None, field=field, ops=ops)
+        return Finding.model_construct(code=code, severity=sev, message=message, fix=fix,
+                                       row=row.index if row else None, row_id=row.row.id if row else None,
+                                       field=field, ops=ops)
 
     def has(self, *words: str, text: str) -> bool:
         return any(w in text for w in words)

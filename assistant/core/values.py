@@ -10,6 +10,7 @@ import re
 import unicodedata
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict
 
@@ -128,11 +129,19 @@ _SCHEME_RE = re.compile(r"^定性[:：]?\s*(?P<g>.+)$")
 
 def normalize_text(value: str) -> str:
     """NFKC (full-width digits/symbols to ASCII), unify operators, trim."""
-    s = unicodedata.normalize("NFKC", value)
+    # NFKC turns ㎡/m² into "m2", whose digit would be read as the number; spell the unit out first
+    s = value.replace("㎡", "平方米").replace("m²", "平方米").replace("㎥", "立方米").replace("m³", "立方米")
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"(?<=\d)\s?[mM]2(?!\d)", "平方米", s)
+    s = re.sub(r"(?<=\d)\s?[mM]3(?!\d)", "立方米", s)
     s = s.replace(">=", "≥").replace("=>", "≥").replace("<=", "≤").replace("=<", "≤")
     s = s.replace("≧", "≥").replace("≦", "≤").replace("⩾", "≥").replace("⩽", "≤")
     s = re.sub(r"\s+", " ", s).strip()
-    return s.strip(" 。.;；,，、")
+    s = s.strip(" 。;；,，、")
+    # a final full stop goes, but not a leading decimal point (.5%) or an ellipsis placeholder (……)
+    if s.endswith(".") and not s.endswith(".."):
+        s = s[:-1].rstrip(" 。;；,，、")
+    return s
 
 
 def cn_to_int(text: str) -> int | None:
@@ -191,6 +200,8 @@ def arabize(text: str) -> str:
         nxt = text[m.end() : m.end() + 1]
         if len(s) == 1 and s not in "十百千" and not (nxt and nxt in _MEASURE_WORDS):
             return s
+        if len(s) == 1 and text[m.end() + 1 : m.end() + 2] == "性":
+            return s  # 一次性 is an adjective, not one time
         if s in ("万", "亿", "千", "百", "点") or s.startswith(("万", "亿", "点")):
             return s
         n = cn_to_number(s)
@@ -241,7 +252,7 @@ def _unit_ok(unit: str) -> bool:
 def _norm_unit(unit: str) -> str:
     u = unit.strip()
     u = u.replace("*", "·").replace("×", "·").replace("•", "·")
-    u = {"m2": "平方米", "㎡": "平方米", "M2": "平方米", "km": "公里", "KM": "公里", "Km": "公里"}.get(u, u)
+    u = {"m2": "平方米", "㎡": "平方米", "M2": "平方米", "km": "公里", "KM": "公里", "Km": "公里", "百分比": "%"}.get(u, u)
     return u
 
 
@@ -262,7 +273,15 @@ def parse(value: str | None, *, timeliness: bool = False) -> ParsedValue:
     """Parse a 指标值. `timeliness` lets bare integers in the Excel date range count as dates."""
     if value is None:
         return ParsedValue(kind=ValueKind.EMPTY)
-    s = normalize_text(str(value))
+    return _parse_cached(str(value)[:500], timeliness)
+
+
+_DATEISH = re.compile(r"[年月日号底末前止至到~～.\-/–—]|全年|年内|\d{6}")
+
+
+@lru_cache(maxsize=8192)
+def _parse_cached(value: str, timeliness: bool) -> ParsedValue:
+    s = normalize_text(value)
     if not s:
         return ParsedValue(kind=ValueKind.EMPTY)
     m = _PLACEHOLDER_RE.match(s)
@@ -274,7 +293,9 @@ def parse(value: str | None, *, timeliness: bool = False) -> ParsedValue:
         return ParsedValue(kind=ValueKind.PLACEHOLDER, op=lead.group(1) if lead else None,
                            placeholder_unit=(tail.group("u") or None) if tail else None)
 
-    for parser in (_parse_period, _parse_deadline, _parse_quantity):
+    parsers = (_parse_period, _parse_deadline, _parse_quantity) if (timeliness or _DATEISH.search(s)) else (
+        _parse_quantity,)
+    for parser in parsers:
         pv = parser(s, timeliness)
         if pv is not None:
             return pv

@@ -36,6 +36,8 @@ def draft_from_data(data: Any, path: str = "<json>") -> Draft:
         row = loc[1] + 1 if len(loc) >= 2 and loc[0] == "indicators" and isinstance(loc[1], int) else None
         where = ".".join(str(x) for x in loc)
         raise FormatError(path, f"字段 {where} 无效：{err.get('msg')}", row=row) from e
+    except (ValueError, TypeError, AttributeError) as e:
+        raise FormatError(path, f"内容不是绩效目标表的结构（{e}）。") from e
 
 
 def draft_from_json(text: str, path: str = "<json>") -> Draft:

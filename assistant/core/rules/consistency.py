@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from ..model import Scope
 from ..profiles import norm_label
-from ..validator import Context, rule, short
+from ..validator import Context, ends_with_word, lex_re, rule, short
 from ..values import ValueKind, arabize, normalize_text, parse
 
 _YEARISH = re.compile(r"(19|20)\d{2}\s*(年|\.|-|/|—|至)")
@@ -41,19 +41,20 @@ def _row_magnitudes(ctx: Context) -> set[float]:
         pv = r.pv
         if pv.magnitude is not None:
             mags.add(round(pv.magnitude, 6))
-        for part in re.split(r"[;；,，、]", normalize_text(r.row.value)):
-            p = parse(part)
-            if p.magnitude is not None:
-                mags.add(round(p.magnitude, 6))
+        if pv.kind is ValueKind.TEXT:
+            for part in re.split(r"[;；,，、]", normalize_text(r.row.value)):
+                p = parse(part)
+                if p.magnitude is not None:
+                    mags.add(round(p.magnitude, 6))
     return mags
 
 
 @rule("R25", "目标中的数字须有对应指标", "error")
 def r25_targets(ctx: Context):
-    mags = _row_magnitudes(ctx)
     texts = [(f"goal[{i}]", f"年度目标{i}", g.text) for i, g in enumerate(ctx.draft.goals, 1)]
     if ctx.draft.long_term_goal and ctx.draft.kind.value == "project":
         texts.append(("long_term_goal", "实施期目标", ctx.draft.long_term_goal))
+    mags = _row_magnitudes(ctx) if texts else set()
     for field, label, text in texts:
         for num, shown in _goal_numbers(text):
             if round(num, 6) in mags or num in (0, 1):
@@ -111,31 +112,35 @@ def r28_scale(ctx: Context):
     budget = ctx.draft.budget_wan()
     if not budget:
         return
+    unit_costs: dict[str, list] = {}
     for r in ctx.rows:
         pv = r.pv
-        if r.c2 != "cost" or pv.kind is not ValueKind.QUANTITY or not pv.unit or "/" not in pv.unit:
-            continue
-        money, per = pv.unit.split("/", 1)
-        if money not in ("元", "万元") or pv.number is None:
-            continue
-        per = per.split("·")[0]
-        for q in ctx.rows:
-            qv = q.pv
-            if q is r or q.c2 != "quantity" or qv.kind is not ValueKind.QUANTITY or qv.magnitude is None:
-                continue
-            if qv.unit != per:
-                continue
-            same_per = [c for c in ctx.rows if c.c2 == "cost" and c.pv.unit and c.pv.unit.split("/", 1)[-1]
-                        .split("·")[0] == per]
-            if len(same_per) > 1:
-                break  # several unit costs share the quantity (县道/乡道/村道): can't pair them
-            total = pv.number * qv.magnitude * (1e-4 if money == "元" else 1)
-            if total > 1.1 * budget:
-                yield ctx.finding(
-                    "R28", f"{r.label}×第{q.index + 1}行：{pv.number:g}{pv.unit}×{qv.magnitude:g}{per}"
-                           f"≈{total:.2f}万元，超过资金{budget:g}万元。",
-                    fix="核对单价、数量或预算：单价×数量不应超过预算", row=r, field="value")
-            break
+        if r.c2 == "cost" and pv.kind is ValueKind.QUANTITY and pv.unit and "/" in pv.unit and pv.number is not None:
+            money, per = pv.unit.split("/", 1)
+            if money in ("元", "万元"):
+                unit_costs.setdefault(per.split("·")[0], []).append((r, money))
+    if not unit_costs:
+        return
+    quantities: dict[str, object] = {}
+    for q in ctx.rows:
+        if q.c2 == "quantity" and q.pv.kind is ValueKind.QUANTITY and q.pv.magnitude is not None and q.pv.unit:
+            quantities.setdefault(q.pv.unit, q)
+    for per, items in unit_costs.items():
+        q = quantities.get(per)
+        if q is None or len(items) > 1:
+            continue  # several unit costs share one quantity (县道/乡道/村道): can't pair them
+        r, money = items[0]
+        total = r.pv.number * q.pv.magnitude * (1e-4 if money == "元" else 1)
+        if total > 1.1 * budget:
+            yield ctx.finding(
+                "R28", f"{r.label}×第{q.index + 1}行：{r.pv.number:g}{r.pv.unit}×{q.pv.magnitude:g}{per}"
+                       f"≈{total:.2f}万元，超过资金{budget:g}万元。",
+                fix="核对单价、数量或预算：单价×数量不应超过预算", row=r, field="value")
+
+
+_SENTENCE = re.compile(r"[，,。；;！]")
+_UNIT_IN_NAME = re.compile(r"[(（][^()（）]{1,6}[)）]$")
+_NUMBER_IN_NAME = re.compile(r"\d+(\.\d+)?\s*(人次|人|户|个|万元|元|亩|公里|次|%)")
 
 
 @rule("R29", "指标名称是可衡量的名词短语", "warning")
@@ -145,10 +150,11 @@ def r29_names(ctx: Context):
         n = r.name
         if not n:
             continue
-        sentence = len(n) > 30 or bool(re.search(r"[，,。；;！]", n.rstrip("。")))
-        verb = next((v for v in lex["activity_verbs"] if n.startswith(v)), None)
-        bare = re.sub(r"[(（][^()（）]{1,6}[)）]$", "", n)
-        ends_measure = any(bare.endswith(s) for s in lex["measure_suffixes"])
+        sentence = len(n) > 30 or bool(_SENTENCE.search(n.rstrip("。")))
+        m = lex_re("activity_verbs", "start").search(n)
+        verb = m.group(0) if m else None
+        bare = _UNIT_IN_NAME.sub("", n)
+        ends_measure = ends_with_word("measure_suffixes", bare)
         if sentence:
             yield ctx.finding("R29", f"{r.label}：指标名称是一句话（{len(n)}字），不是可衡量的指标。",
                               fix="改成“对象+计量口径”的短语，如“培训人次”“待遇发放准确率”“受益群众满意度”；"
@@ -158,7 +164,7 @@ def r29_names(ctx: Context):
             example = f"如“{obj}次数”" if verb in ("召开", "开展", "组织", "举办") and obj else "如“…人数”“…覆盖率”“…完成率”"
             yield ctx.finding("R29", f"{r.label}：指标名称以“{verb}”开头，是工作表述，不是可衡量的指标。",
                               fix=f"改成“对象+计量口径”的名词短语，{example}", row=r, field="name")
-        elif re.search(r"\d+(\.\d+)?\s*(人次|人|户|个|万元|元|亩|公里|次|%)", n):
+        elif _NUMBER_IN_NAME.search(n):
             yield ctx.finding("R29", f"{r.label}：指标名称里写了数值，目标值应只写在指标值栏。",
                               fix="名称只写对象和口径，数值放入指标值", row=r, field="name")
 

@@ -62,6 +62,9 @@ def _sum_check(ctx: Context, code: str, section: str, title: str, parts: list[Fu
 def _share_check(ctx: Context, code: str, section: str, title: str, parts: list[FundingLine], total: FundingLine):
     if not total.amount:
         return
+    # while the amounts don't add up to the total (reported by _sum_check), a share computed from that
+    # total would be wrong too: check the shares against the amounts once the sum is right
+    sums_agree = abs(sum(p.amount or 0 for p in parts) - total.amount) <= TOL
     shares = []
     for p in parts:
         sv = _share_value(p.share)
@@ -69,7 +72,7 @@ def _share_check(ctx: Context, code: str, section: str, title: str, parts: list[
             continue
         shares.append(sv)
         expect = p.amount / total.amount * 100
-        if abs(sv - expect) > SHARE_TOL:
+        if sums_agree and abs(sv - expect) > SHARE_TOL:
             yield ctx.finding(code, f"{title}：{p.name}占比写作{p.share}，按金额应为{expect:.2f}%。",
                               fix=f"改为{expect:.2f}%", field=f"funding.{section}",
                               ops=[{"op": "set_funding", "section": section, "name": p.name, "amount": p.amount,
@@ -158,16 +161,16 @@ def f6_cost_vs_budget(ctx: Context):
     budget = ctx.draft.budget_wan()
     costs = [r for r in ctx.rows if r.c2 == "cost" and r.pv.kind is ValueKind.QUANTITY]
     totals = [r for r in costs if _TOTAL_COST.search(r.name) and r.pv.money_wan() is not None]
-    parts = [r for r in costs if r not in totals and r.pv.money_wan() is not None]
+    total_idx = {t.index for t in totals}
+    parts = [r for r in costs if r.index not in total_idx and r.pv.money_wan() is not None]
+    s = sum(p.pv.money_wan() for p in parts)  # type: ignore[misc]
     for t in totals:
         if budget is not None and t.pv.money_wan() > budget * 1.0001:  # type: ignore[operator]
             continue  # R19 reports a single cost over budget
-        s = sum(p.pv.money_wan() for p in parts)  # type: ignore[misc]
         if parts and s > t.pv.money_wan() * 1.0001:  # type: ignore[operator]
             yield ctx.finding("F6", f"分项成本合计{s:g}万元超过{t.label}的{t.row.value}。",
                               fix="核对分项成本或总成本", row=t, field="value")
     if budget is not None and not totals and len(parts) >= 2:
-        s = sum(p.pv.money_wan() for p in parts)  # type: ignore[misc]
         if s > budget * 1.0001:
             yield ctx.finding("F6", f"各项成本合计{s:g}万元，超过项目资金{budget:g}万元。", fix="核对各项成本",
                               field="indicators")

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from ..model import Origin
 from ..profiles import Match, _alias_tables, concept_name, norm_label
-from ..validator import Context, RowView, rule, short
+from ..validator import Context, RowView, has_word, rule, short
 from ..values import ValueKind
 
 
@@ -206,21 +206,24 @@ def r06_duplicates(ctx: Context):
         if r.name and r.index not in dup_ids and r.pv.kind is not ValueKind.PLACEHOLDER:
             by_goal[(r.row.goal, r.row.scope)].append(r)
     for rs in by_goal.values():
-        for i, a in enumerate(rs):
-            oa, ma = _measure(a.name)
-            if not ma or len(oa) < 3:
+        # compare only rows with the same measure and the same value; big tables are bounded by R32 anyway
+        buckets: dict[tuple, list[tuple[str, RowView]]] = defaultdict(list)
+        for r in rs:
+            obj, measure = _measure(r.name)
+            if measure and len(obj) >= 3:
+                buckets[(measure, r.row.value)].append((obj, r))
+        for items in buckets.values():
+            if len(items) < 2 or len(items) > 300:
                 continue
-            for b in rs[i + 1:]:
-                ob, mb = _measure(b.name)
-                if ma != mb or len(ob) < 3 or a.name == b.name:
-                    continue
-                if fuzz.ratio(oa, ob) >= 88 and a.pv == b.pv:
-                    yield ctx.finding("R06", f"{b.label}与第{a.index + 1}行「{short(a.row.name)}」几乎相同。",
-                                      fix="确认是否重复；如是，合并为一行", row=b, field="name", severity="warning")
+            for i, (oa, a) in enumerate(items):
+                for ob, b in items[i + 1:]:
+                    if a.name != b.name and fuzz.ratio(oa, ob) >= 88:
+                        yield ctx.finding("R06", f"{b.label}与第{a.index + 1}行「{short(a.row.name)}」几乎相同。",
+                                          fix="确认是否重复；如是，合并为一行", row=b, field="name", severity="warning")
 
 
 def _is_satisfaction_name(ctx: Context, name: str) -> bool:
-    return any(w in name for w in ctx.lex["satisfaction_words"])
+    return has_word("satisfaction_words", name) is not None
 
 
 @rule("R07", "满意度只能放在满意度指标下", "warning")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..model import Origin
-from ..validator import Context, RowView, rule, short
+from ..validator import Context, RowView, ends_with_word, has_word, lexicon, rule, short
 from ..values import ParsedValue, ValueKind, format_number, format_value, normalize_text, parse
 
 
@@ -18,22 +19,32 @@ def _with(pv: ParsedValue, **changes) -> str:
 
 
 def _negative(ctx: Context, name: str) -> bool:
-    lex = ctx.lex
-    return any(w in name for w in lex["negative_words"]) and not any(w in name for w in lex["negative_exceptions"])
+    return bool(has_word("negative_words", name)) and not has_word("negative_exceptions", name)
+
+
+@lru_cache(maxsize=1)
+def _unit_patterns(lex_id: int) -> list[tuple[re.Pattern[str], dict]]:
+    return [(re.compile("(?:" + "|".join(map(re.escape, exp["suffix"])) + ")$"), exp)
+            for exp in lexicon()["unit_expectations"]]
+
+
+@lru_cache(maxsize=8192)
+def _expected_unit_for(name: str) -> dict | None:
+    for rx, exp in _unit_patterns(0):
+        if rx.search(name):
+            return exp
+    return None
 
 
 def _expected_unit(ctx: Context, name: str) -> dict | None:
-    for exp in ctx.lex["unit_expectations"]:
-        if any(name.endswith(s) for s in exp["suffix"]):
-            return exp
-    return None
+    return _expected_unit_for(name)
 
 
 def _default_op(ctx: Context, r: RowView) -> str:
     if r.c2 in ("cost", "cost_social", "cost_ecological"):
         return "=" if "标准" in r.name else "≤"
     if _negative(ctx, r.name):
-        return "≤"
+        return "=" if r.pv.number == 0 else "≤"
     if r.pv.unit == "%" and r.pv.number == 100:
         return "="
     return "≥"
@@ -95,7 +106,7 @@ def r12_units(ctx: Context):
         if in_name and pv.unit is None:
             continue  # the unit is printed in the name: 开展修复工程(个)
         exp = _expected_unit(ctx, r.name)
-        if pv.unit is None and any(r.name.endswith(w) for w in ctx.lex["unitless_suffixes"]):
+        if pv.unit is None and ends_with_word("unitless_suffixes", r.name):
             continue
         if pv.unit is None and pv.mult == 1:
             if exp:
@@ -108,8 +119,10 @@ def r12_units(ctx: Context):
                 yield ctx.finding("R12", f"{r.label}：指标值“{r.row.value}”缺少计量单位。",
                                   fix="补充计量单位，如“个”“次”“人”“%”", row=r, field="value")
             continue
-        if (pv.unit == "%" and not any(w in r.name for w in ctx.lex["rate_words"]) and not r.name.endswith("度")
-                and r.c2 != "satisfaction"):
+        # a name that calls for money or persons (…金额, …人数) gets the unit-mismatch error below instead
+        strict = exp is not None and exp["family"] in ("money", "person")
+        if (pv.unit == "%" and not has_word("rate_words", r.name) and not r.name.endswith("度")
+                and r.c2 != "satisfaction" and not strict):
             yield ctx.finding("R12", f"{r.label}：指标名称不是比率，指标值却是百分比“{r.row.value}”，不清楚百分之多少指什么。",
                               fix="名称写明比率口径（如“…完成率”“…覆盖率”），或改用数量单位", row=r, field="name",
                               severity="warning")
@@ -146,7 +159,7 @@ def r14_direction(ctx: Context):
     for r in ctx.rows:
         pv = r.pv
         if (pv.kind is not ValueKind.QUANTITY or pv.op not in ("≥", ">") or not _negative(ctx, r.name)
-                or r.c2 == "satisfaction" or any(w in r.name for w in ctx.lex["satisfaction_words"])):
+                or r.c2 == "satisfaction" or has_word("satisfaction_words", r.name)):
             continue
         if pv.unit == "%" and (pv.number or 0) >= 100:
             fix, ops = "改为“=0%”或“≤N%”（N为可接受的上限）", None
@@ -265,7 +278,7 @@ def r19_cost_values(ctx: Context):
                               severity="warning")
         wan = pv.money_wan()
         if budget and wan and wan > budget * 1.0001:
-            yield ctx.finding("R19", f"{r.label}：成本{r.row.value}超过项目资金{format_number(parse(str(budget)))}万元。",
+            yield ctx.finding("R19", f"{r.label}：成本{r.row.value}超过项目资金{budget:g}万元。",
                               fix=f"成本不应超过预算，核对为“≤{budget:g}万元”以内", row=r, field="value")
         std = (r.row.standard or "").strip()
         if ctx.profile.standards and std and std not in ("预算支出标准", "计划标准"):
@@ -300,7 +313,9 @@ def r22_satisfaction(ctx: Context):
         if r.c2 != "satisfaction" or not r.row.value or r.pv.kind is ValueKind.PLACEHOLDER:
             continue
         pv = r.pv
-        if pv.kind is not ValueKind.QUANTITY or pv.unit != "%":
+        # 投诉率0% under 满意度 is another measure, not a satisfaction target
+        other = bool(pv.label) and not any(w in pv.label for w in ctx.lex["satisfaction_words"])
+        if pv.kind is not ValueKind.QUANTITY or pv.unit != "%" or other:
             yield ctx.finding("R22", f"{r.label}：满意度指标值应为满意度百分比，现为“{short(r.row.value, 20)}”；"
                                      f"投诉率、答复率不能代替满意度。",
                               fix="改为“服务对象满意度 ≥90%”（写明评价主体，依据问卷调查）", row=r, field="value")

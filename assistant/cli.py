@@ -1,0 +1,184 @@
+"""Command line: a thin caller of the core and the drafting engines.
+
+Exit codes: 0 ok, 1 the form has errors (validate/review), 2 the input can't be used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .core.findings import SEVERITY_LABELS, Report, Severity
+from .core.io import DRAFT_FORMATS, load_draft, render, save_draft, write_atomic
+from .core.io.errors import FormatError
+from .core.model import Draft
+from .core.profiles import UnknownProfile, all_profiles
+from .core.validator import fix_all, validate
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  help="绩效指标助手：起草、检查、导出绩效目标申报表。")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"错误：{message}", err=True)
+    raise typer.Exit(code)
+
+
+def _load(path: Path) -> Draft:
+    try:
+        return load_draft(path)
+    except FormatError as e:
+        _fail(str(e))
+    raise AssertionError  # unreachable
+
+
+def _validate(draft: Draft, profile: Optional[str]) -> Report:
+    try:
+        return validate(draft, profile)
+    except UnknownProfile as e:
+        _fail(str(e))
+    raise AssertionError
+
+
+def print_report(draft: Draft, report: Report, *, show_info: bool = False, out=None) -> None:
+    out = out or sys.stdout
+    s = report.summary()
+    print(f"规则版本：{report.profile}（{report.profile_title}；{report.profile_reason}）", file=out)
+    print(f"共 {s['rows']} 行指标：错误 {s['errors']} 项，提示 {s['warnings']} 项，说明 {s['infos']} 项"
+          f"（可自动修正 {s['fixable']} 项）", file=out)
+    for f in report.findings:
+        if f.severity is Severity.INFO and not show_info:
+            continue
+        mark = "*" if f.applicable else " "
+        print(f"[{SEVERITY_LABELS[f.severity]}]{mark}{f.code} {f.message}", file=out)
+        if f.fix:
+            print(f"      建议：{f.fix}", file=out)
+    if s["infos"] and not show_info:
+        print(f"（另有 {s['infos']} 条说明，加 --all 显示；带 * 的可用 fix 命令自动修正）", file=out)
+
+
+@app.command("validate")
+def validate_cmd(
+    file: Path = typer.Argument(..., help="表格文件：.json / .xlsx / .csv"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="规则版本（默认按文件推断）"),
+    format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
+    show_all: bool = typer.Option(False, "--all", help="同时显示“说明”级别的条目"),
+) -> None:
+    """检查一份绩效目标表。退出码：0 无错误，1 有错误，2 文件无法读取。"""
+    if format not in ("text", "json"):
+        _fail("--format 只能是 text 或 json")
+    draft = _load(file)
+    report = _validate(draft, profile)
+    if format == "json":
+        typer.echo(json.dumps({"issues": [f.public() for f in report.findings], "summary": report.summary()},
+                              ensure_ascii=False, indent=1))
+    else:
+        print_report(draft, report, show_info=show_all)
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command("fix")
+def fix_cmd(
+    file: Path = typer.Argument(..., help="表格文件：.json / .xlsx / .csv"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件，后缀决定格式"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+) -> None:
+    """自动修正可机械修正的问题（层级写法、比较符号、单位等），写出新文件。"""
+    draft = _load(file)
+    report = _validate(draft, profile)
+    fixed, changes = fix_all(draft, report.profile)
+    fixed.profile = fixed.profile or report.profile
+    _write(fixed, output, validate(fixed, report.profile))
+    for c in changes:
+        typer.echo(f"  已修正：{c}")
+    typer.echo(f"共修正 {len(changes)} 处，已写入 {output}")
+
+
+def _write(draft: Draft, output: Path, report: Report | None) -> None:
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in DRAFT_FORMATS:
+        _fail(f"不支持的输出格式“{output.suffix}”，可用：{', '.join('.' + f for f in DRAFT_FORMATS)}")
+    try:
+        save_draft(draft, output, fmt, report)
+    except OSError as e:
+        _fail(f"无法写入 {output}：{e.strerror or e}")
+
+
+@app.command("export")
+def export_cmd(
+    file: Path = typer.Argument(..., help="表格文件：.json / .xlsx / .csv"),
+    to: str = typer.Option(..., "--to", "-t", help="xlsx | docx | csv | md | json"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p"),
+    findings: bool = typer.Option(True, "--findings/--no-findings", help="Excel/Word 附审核意见"),
+) -> None:
+    """导出为正式表样（Excel、Word）或 CSV、Markdown、JSON。"""
+    to = to.lower().lstrip(".")
+    if to not in DRAFT_FORMATS:
+        _fail(f"--to 只能是 {' | '.join(DRAFT_FORMATS)}")
+    draft = _load(file)
+    report = _validate(draft, profile) if findings else None
+    if report and not draft.profile:
+        draft.profile = report.profile
+    try:
+        data = render(draft, to, report)
+        write_atomic(output, data)
+    except OSError as e:
+        _fail(f"无法写入 {output}：{e.strerror or e}")
+    typer.echo(f"已导出 {output}（{len(draft.indicators)} 行指标）")
+
+
+@app.command("import")
+def import_cmd(
+    file: Path = typer.Argument(..., help=".xlsx（本工具导出的表或一级/二级/指标名称/指标值列的平表）、.csv 或 .json"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出 .json"),
+) -> None:
+    """把 Excel/CSV 表格读成本工具的 JSON 草稿。"""
+    draft = _load(file)
+    if output.suffix.lower() != ".json":
+        _fail("import 只输出 .json；其他格式请用 export")
+    report = validate(draft)
+    draft.profile = draft.profile or report.profile
+    _write(draft, output, None)
+    typer.echo(f"已读取 {len(draft.indicators)} 行指标，写入 {output}（规则版本 {report.profile}）")
+
+
+@app.command("profiles")
+def profiles_cmd(format: str = typer.Option("text", "--format", "-f", help="text 或 json")) -> None:
+    """列出可用的规则版本（表样）。"""
+    profs = all_profiles()
+    if format == "json":
+        typer.echo(json.dumps({pid: p.model_dump() for pid, p in profs.items()}, ensure_ascii=False, indent=1))
+        return
+    for pid, p in profs.items():
+        typer.echo(f"{pid:18} {p.title}")
+        for t1, spec in p.tiers.items():
+            typer.echo(f"{'':18}   {t1}：{'、'.join(spec.children)}")
+
+
+@app.command("rules")
+def rules_cmd() -> None:
+    """列出校验规则。"""
+    from .core.validator import rules_table
+
+    for r in rules_table():
+        typer.echo(f"{r['code']:5} {SEVERITY_LABELS[Severity(r['severity'])]:3} {r['title']}")
+
+
+def main() -> None:
+    import os
+
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("已中断", err=True)
+        sys.exit(130)
+    except Exception as e:  # the last line of defence: a clear message, never a traceback
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        typer.echo(f"错误：处理失败（{type(e).__name__}：{e}）。设置 ASSISTANT_DEBUG=1 可查看详细信息。", err=True)
+        sys.exit(2)
