@@ -115,10 +115,17 @@ def norm_label(label: str | None) -> str:
     return s.strip("：:*★☆ ")
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(path) -> object:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_Loader)
+
+
 @lru_cache(maxsize=1)
 def _tier_data() -> dict:
-    with open(DATA_DIR / "tiers.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_yaml(DATA_DIR / "tiers.yaml")
 
 
 @lru_cache(maxsize=1)
@@ -145,8 +152,7 @@ def tier2_concept_of(label: str) -> str | None:
 
 @lru_cache(maxsize=None)
 def _load(path: str) -> Profile:
-    with open(path, encoding="utf-8") as fh:
-        return Profile.model_validate(yaml.safe_load(fh))
+    return Profile.model_validate(load_yaml(path))
 
 
 def all_profiles() -> dict[str, Profile]:

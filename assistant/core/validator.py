@@ -11,19 +11,17 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Callable, Iterable, Iterator
 
-import yaml
 
 from .findings import SEVERITY_ORDER, Finding, Report, Severity
 from .model import Draft, Indicator, Kind
 from .patch import PatchError, apply_ops
-from .profiles import DATA_DIR, Profile, Resolution, get_profile, guess_profile, norm_label, resolve
+from .profiles import DATA_DIR, load_yaml, Profile, Resolution, get_profile, guess_profile, norm_label, resolve
 from .values import ParsedValue
 
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
-    with open(DATA_DIR / "lexicon.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return load_yaml(DATA_DIR / "lexicon.yaml")
 
 
 @lru_cache(maxsize=None)

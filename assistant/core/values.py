@@ -198,8 +198,8 @@ def arabize(text: str) -> str:
     def run(m: re.Match[str]) -> str:
         s = m.group(0)
         nxt = text[m.end() : m.end() + 1]
-        if len(s) == 1 and s not in "十百千" and not (nxt and nxt in _MEASURE_WORDS):
-            return s
+        if len(s) == 1 and (s == "一" or s not in "十百千" and not (nxt and nxt in _MEASURE_WORDS)):
+            return s  # 一次办好, 一个窗口: a lone 一 is idiom far more often than a count
         if len(s) == 1 and text[m.end() + 1 : m.end() + 2] == "性":
             return s  # 一次性 is an adjective, not one time
         if s in ("万", "亿", "千", "百", "点") or s.startswith(("万", "亿", "点")):

@@ -43,10 +43,9 @@ def _sum_check(ctx: Context, code: str, section: str, title: str, parts: list[Fu
     s = sum(p.amount or 0 for p in parts)
     if abs(s - total.amount) > TOL:
         expr = " + ".join(f"{p.name}{_fmt(p.amount)}" for p in parts)
+        # no machine fix: which figure is wrong (a part or the total) is the user's call
         yield ctx.finding(code, f"{title}：{expr} = {_fmt(s)}{unit}，与合计{_fmt(total.amount)}{unit}不符。",
-                          fix=f"核对各项金额，或把合计改为{_fmt(s)}", field=f"funding.{section}", severity=severity,
-                          ops=[{"op": "set_funding", "section": section, "name": total.name, "amount": round(s, 4),
-                                "role": "total"}])
+                          fix=f"核对各项金额，或把合计改为{_fmt(s)}", field=f"funding.{section}", severity=severity)
     # previous years, where shown
     for year in sorted(total.history):
         t = total.history[year]

@@ -86,6 +86,8 @@ def r11_grammar(ctx: Context):
         money = bool(pv.unit and "元" in pv.unit) or (pv.unit is None and pv.mult != 1)
         if pv.op is None and (pv.unit is None or money):
             continue  # R12 / R10 / F7 speak for these
+        if pv.op is None and pv.label:
+            continue  # 超上年2%: a relative target, R30 asks for its baseline
         if pv.op is None and r.row.origin is not Origin.SUGGESTED:
             op = _default_op(ctx, r)
             yield ctx.finding("R11", f"{r.label}：指标值“{raw}”没有比较符号，考核时不清楚是下限还是精确值。",

@@ -1,0 +1,323 @@
+"""The offline drafting engine: prose → Draft in a profile's tier format, with nothing invented.
+
+Stated targets become rows with origin=extracted and the sentence they came from; funding becomes
+cost rows; tiers the profile expects but the text doesn't cover get library rows with
+origin=suggested and a placeholder (or a conventional value such as ≥90% satisfaction).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...core.findings import Report
+from ...core.library import Entry, Library, load_library
+from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
+from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
+from ...core.validator import fix_all, validate
+from ...core.values import ValueKind, parse
+from .extract import (MAX_CHARS, Target, extract_funding, find_targets, iter_clauses, normalize, split_items,
+                      split_sections)
+
+# 二级 a complete draft covers, in this order; ecological / economic only when the text is about them
+DRAFT_TIERS = ("quantity", "quality", "timeliness", "cost", "social", "sustainable", "satisfaction")
+_ORG = re.compile(r"([\u4e00-\u9fff()（）]{2,30}?(?:局|委员会|委|中心|医院|卫生院|学校|党校|政府|办事处|管理处|事业管理局|站|所|队|馆|院|团|社|"
+                  r"办公室|协会|馆|公司))")
+
+
+@dataclass
+class OfflineResult:
+    draft: Draft
+    report: Report
+    notes: list[str] = field(default_factory=list)  # what the engine did or could not do, in Chinese
+
+    @property
+    def needs_input(self) -> list[int]:
+        return [i for i, r in enumerate(self.draft.indicators) if r.needs_input]
+
+
+class OfflineDrafter:
+    name = "offline"
+    label = "离线规则引擎"
+
+    def __init__(self, library: Library | None = None):
+        self.library = library or load_library()
+
+    def draft(self, text: str, profile: str | None = None, kind: Kind | None = None) -> OfflineResult:
+        notes: list[str] = []
+        raw = text or ""
+        if not raw.strip():
+            raise ValueError("没有可用的文字：请粘贴单位职能、年度任务和绩效目标等内容。")
+        if len(raw) > MAX_CHARS:
+            notes.append(f"文字过长（{len(raw)}字），只处理了前{MAX_CHARS}字。")
+            raw = raw[:MAX_CHARS]
+        text_n = normalize(raw)
+        if not re.search(r"[\u4e00-\u9fff]", text_n):
+            raise ValueError("没有识别到中文内容。请粘贴中文的单位职能、工作任务和绩效目标。")
+        sections = split_sections(text_n)
+        kind = kind or _guess_kind(text_n, sections)
+        prof = get_profile(profile) if profile else get_profile(DEFAULT_BY_KIND[kind])
+        if prof.family != kind.value:
+            kind = prof.kind()
+        year = _year(text_n)
+        header = _header(text_n, sections, kind, year)
+        goals, long_goal = _goals(sections, kind)
+        tasks = [t for s in sections if s.kind == "tasks" for t in split_items(s.text)]
+        duties = "\n".join(s.text for s in sections if s.kind == "duties") or None
+        fi = extract_funding(text_n, kind, sections)
+        draft = Draft(kind=kind, profile=prof.id, header=header, funding=fi.funding, projects=fi.projects,
+                      duties=duties, tasks=tasks, long_term_goal=long_goal,
+                      goals=[Goal(text=g) for g in goals], source_text=raw)
+        if kind is Kind.PROJECT and not draft.projects and header.project_name and fi.funding.total is not None:
+            draft.projects = []  # project forms keep the budget in funding.total
+        goal_items = [(i, g) for i, g in enumerate(goals)] if kind is Kind.DEPARTMENT else []
+        clauses = iter_clauses(sections or [], goal_items)
+        targets = _dedupe(find_targets(clauses, year))
+        sector = self._sector(text_n)
+        rows = self._target_rows(targets, prof, draft)
+        rows += self._cost_rows(draft, prof, fi, rows)
+        rows += self._qualitative_rows(draft, prof, sector, rows)
+        rows += self._suggested_rows(draft, prof, sector, rows)
+        draft.indicators = _order(rows, prof)
+        draft, _ = fix_all(draft, prof, codes={"R01A", "R11", "R13"})
+        report = validate(draft, prof)
+        if not targets:
+            notes.append("原文中没有找到带数值的目标，指标值需要您填写。")
+        if sector:
+            notes.append(f"按“{sector}”领域从指标库补充了建议指标。")
+        return OfflineResult(draft, report, notes)
+
+    # --- rows ---------------------------------------------------------------------------------
+    def _target_rows(self, targets: list[Target], prof: Profile, draft: Draft) -> list[Indicator]:
+        rows = []
+        for t in targets:
+            loc = prof.tier2_location(t.concept) or prof.tier2_location("quantity")
+            assert loc is not None
+            goal = self._goal_for(draft, t.item, t.evidence)
+            rows.append(Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=t.name, value=t.value,
+                                  standard=_standard(prof, t.concept), origin=Origin.EXTRACTED,
+                                  evidence=t.evidence, note=t.note))
+        return rows
+
+    def _goal_for(self, draft: Draft, item: int | None, evidence: str) -> int | None:
+        if draft.kind is not Kind.DEPARTMENT or not draft.goals:
+            return None
+        if item is not None and item < len(draft.goals):
+            return item + 1
+        from ...core.library import bigrams
+
+        ev = set(bigrams(evidence))
+        best, score = 1, 0
+        for i, g in enumerate(draft.goals, 1):
+            s = len(ev & set(bigrams(g.text)))
+            if s > score:
+                best, score = i, s
+        return best
+
+    def _cost_rows(self, draft: Draft, prof: Profile, fi, existing: list[Indicator]) -> list[Indicator]:
+        loc = prof.tier2_location("cost")
+        if not loc:
+            return []
+        have = {round(parse(r.value).money_wan() or -1, 4) for r in existing}
+        rows = []
+        unit = draft.funding.unit
+        if draft.kind is Kind.PROJECT and draft.funding.total is not None:
+            amount = draft.funding.total
+            if round(amount * {"元": 1e-4, "万元": 1, "亿元": 1e4}.get(unit, 1), 4) not in have:
+                ev = next((m.sentence for m in fi.mentions if abs(m.amount - amount) < 1e-6), None)
+                rows.append(Indicator(tier1=loc[0], tier2=loc[1], name="项目总成本", value=f"≤{_fmt(amount)}{unit}",
+                                      standard="预算支出标准", origin=Origin.EXTRACTED, evidence=ev,
+                                      note="取自项目资金，成本不超过预算"))
+        for p in draft.projects:
+            amount = p.annual_budget if p.annual_budget is not None else p.total_budget
+            if amount is None or round(amount, 4) in have:
+                continue
+            goal = self._goal_for(draft, None, f"{p.name}{p.use or ''}")
+            rows.append(Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=f"{_short_project(p)}支出",
+                                  value=f"≤{_fmt(amount)}万元", standard="预算支出标准", origin=Origin.EXTRACTED,
+                                  evidence=next((m.sentence for m in fi.mentions if abs(m.wan - amount) < 1e-6), None),
+                                  note="取自项目支出预算"))
+        return rows
+
+    def _qualitative_rows(self, draft: Draft, prof: Profile, sector: str | None,
+                          rows: list[Indicator]) -> list[Indicator]:
+        """Goals stated without numbers: a measurable library indicator with a placeholder value."""
+        out: list[Indicator] = []
+        texts: list[tuple[int | None, str]] = []
+        if draft.kind is Kind.DEPARTMENT:
+            texts = [(i, g.text) for i, g in enumerate(draft.goals, 1)]
+        else:
+            texts = [(None, g.text) for g in draft.goals]
+        used = {r.name for r in rows}
+        for goal, text in texts:
+            if goal is not None and any(r.goal == goal for r in rows):
+                continue
+            if goal is None and any(r.origin is Origin.EXTRACTED and r.evidence and r.evidence in text for r in rows):
+                continue
+            hits = self.library.search(text, sector=sector, limit=6, min_score=0.22)
+            taken = 0
+            for h in hits:
+                if h.entry.name in used or h.entry.dimension in ("satisfaction",) or taken >= 2:
+                    continue
+                row = self._entry_row(h.entry, prof, goal, evidence=text)
+                if row:
+                    out.append(row)
+                    used.add(h.entry.name)
+                    taken += 1
+        return out
+
+    def _suggested_rows(self, draft: Draft, prof: Profile, sector: str | None,
+                        rows: list[Indicator]) -> list[Indicator]:
+        out: list[Indicator] = []
+        query = " ".join(filter(None, [draft.header.project_name, draft.header.unit, draft.long_term_goal,
+                                       " ".join(g.text for g in draft.goals), " ".join(draft.tasks),
+                                       (draft.duties or "")[:300]]))
+        used = {r.name for r in rows}
+        concepts = {_concept(prof, r) for r in rows}
+        wanted = [c for c in DRAFT_TIERS if prof.tier2_location(c) or (c == "cost" and prof.tier2_location("cost"))]
+        for concept in wanted:
+            if concept in concepts:
+                continue
+            if concept == "social" and concepts & {"economic", "ecological"}:
+                continue
+            hits = self.library.search(query, sector=sector, dimension=concept, limit=5)
+            entry = next((h.entry for h in hits if h.entry.name not in used), None)
+            if entry is None:
+                generic = [e for e in self.library.entries if e.dimension == concept and "通用" in e.sectors]
+                entry = generic[0] if generic else None
+            if entry is None:
+                continue
+            goal = 1 if draft.kind is Kind.DEPARTMENT and draft.goals else None
+            row = self._entry_row(entry, prof, goal, evidence=None)
+            if row:
+                out.append(row)
+                used.add(entry.name)
+        return out
+
+    def _entry_row(self, entry: Entry, prof: Profile, goal: int | None, evidence: str | None) -> Indicator | None:
+        loc = entry.placement(prof)
+        if not loc:
+            return None
+        value = entry.conventional or entry.value_form()
+        note = "建议值，请按本单位情况确认" if entry.conventional else (entry.note or "请填写本单位的目标值")
+        return Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=entry.name, value=value,
+                         standard=_standard(prof, entry.dimension, entry.standard), origin=Origin.SUGGESTED,
+                         evidence=evidence, note=note)
+
+    def _sector(self, text: str) -> str | None:
+        ranked = self.library.sectors_for(text, top=2)
+        return ranked[0][0] if ranked else None
+
+
+def _concept(prof: Profile, row: Indicator) -> str | None:
+    from ...core.profiles import resolve
+
+    return resolve(prof, row.tier1, row.tier2).tier2_concept
+
+
+def _standard(prof: Profile, concept: str, default: str = "计划标准") -> str:
+    if concept.startswith("cost"):
+        return "预算支出标准"
+    if concept == "satisfaction":
+        return "历史标准" if default == "历史标准" else default
+    return default or "计划标准"
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
+
+
+def _short_project(p: Project) -> str:
+    name = re.sub(r"(项目|经费|资金)$", "", p.name)
+    return name or p.name
+
+
+def _dedupe(targets: list[Target]) -> list[Target]:
+    seen: dict[tuple, Target] = {}
+    order = {"goals": 0, "long": 1, "tasks": 2, "content": 3, "intro": 4}
+    out: list[Target] = []
+    for t in sorted(targets, key=lambda t: (order.get(t.section, 5), t.start)):
+        key = (t.pv.kind, t.pv.magnitude, t.pv.unit, t.pv.year, t.pv.month, t.pv.day, t.name if t.pv.magnitude in (
+            0, 100, None) else "")
+        if key in seen:
+            continue
+        seen[key] = t
+        out.append(t)
+    names: set[str] = set()
+    final = []
+    for t in sorted(out, key=lambda t: t.start):
+        name = t.name
+        k = 2
+        while name in names:
+            name = f"{t.name}（{k}）"
+            k += 1
+        names.add(name)
+        t.name = name
+        final.append(t)
+    return final
+
+
+def _order(rows: list[Indicator], prof: Profile) -> list[Indicator]:
+    order = {pair: i for i, pair in enumerate(prof.pairs())}
+    return sorted(rows, key=lambda r: (r.goal or 0, r.scope is not Scope.LONG_TERM, order.get((r.tier1, r.tier2), 99)))
+
+
+def _guess_kind(text: str, sections) -> Kind:
+    if any(s.kind == "duties" for s in sections) or re.search(r"部门整体|整体支出|部门职能|年度工作任务|部门\(单位\)", text):
+        if not re.search(r"^\s*项目(支出)?名称", text):
+            return Kind.DEPARTMENT
+    return Kind.PROJECT
+
+
+def _year(text: str) -> int | None:
+    m = re.search(r"(20\d{2})\s*年度", text) or re.search(r"(20\d{2})\s*年", text[:200])
+    if m:
+        return int(m.group(1))
+    years = re.findall(r"(20\d{2})\s*年", text)
+    if years:
+        from collections import Counter
+
+        return int(Counter(years).most_common(1)[0][0])
+    return None
+
+
+def _header(text: str, sections, kind: Kind, year: int | None) -> Header:
+    h = Header(year=year)
+    m = re.search(r"(?:单位|部门|实施单位|项目单位)\s*[:：]\s*([^\s(（,，。;；\n]+)", text)
+    if m:
+        h.unit = m.group(1)
+    else:
+        head = text[:200]
+        om = _ORG.search(head)
+        if om:
+            h.unit = re.sub(r"^\d{4}年(度)?", "", om.group(1))
+    pm = re.search(r"项目(?:支出)?名称\s*[:：]\s*([^\n。;；]+?)(?:[(（]|[。;；\n]|$)", text)
+    if pm:
+        h.project_name = pm.group(1).strip()
+    dm = re.search(r"主管部门\s*[:：]\s*([^\s;；,，。\n]+)", text)
+    if dm:
+        h.department = dm.group(1)
+    am = re.search(r"项目属性\s*[:：]\s*(新增|延续)", text)
+    if am:
+        h.attribute = am.group(1)
+    period = re.search(r"(?:实施期|起止时间|项目期|项目支出实施期|实施周期)\s*[:：]?\s*([\d.\-—–~至年月 ]{4,30})", text)
+    if period:
+        h.period = period.group(1).strip(" 。")
+    if kind is Kind.PROJECT and not h.unit:
+        im = re.search(r"实施单位\s*[:：]\s*([^\s;；,，。\n]+)", text)
+        if im:
+            h.unit = im.group(1)
+    return h
+
+
+def _goals(sections, kind: Kind) -> tuple[list[str], str | None]:
+    goals: list[str] = []
+    long_goal = None
+    for s in sections:
+        if s.kind == "goals":
+            items = split_items(s.text)
+            goals.extend(items if kind is Kind.DEPARTMENT else [" ".join(items)])
+        elif s.kind == "long" and not long_goal:
+            long_goal = s.text.strip(" 。") or None
+    goals = [g for g in goals if g.strip()]
+    return goals, long_goal
