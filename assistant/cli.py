@@ -169,6 +169,161 @@ def rules_cmd() -> None:
         typer.echo(f"{r['code']:5} {SEVERITY_LABELS[Severity(r['severity'])]:3} {r['title']}")
 
 
+# --- drafting ---------------------------------------------------------------------------------
+
+def _settings(base_url, model, provider):
+    from .config import load_settings
+
+    return load_settings(llm_base_url=base_url, llm_model=model, llm_provider=provider)
+
+
+def _engine(mode: str, base_url, model, provider):
+    from .engines import EngineError, get_engine
+
+    if mode not in ("auto", "offline", "llm"):
+        _fail("--engine 只能是 auto、offline 或 llm")
+    try:
+        return get_engine(mode, _settings(base_url, model, provider))  # type: ignore[arg-type]
+    except EngineError as e:
+        _fail(str(e))
+    raise AssertionError
+
+
+def _read_input(path: str) -> str:
+    from .core.io import decode_text, read_text
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        if not data.strip():
+            _fail("标准输入是空的：请输入单位职能、年度任务和绩效目标等文字。")
+        try:
+            return decode_text(data, "标准输入")
+        except FormatError as e:
+            _fail(str(e))
+    p = Path(path)
+    if p.suffix.lower() not in (".txt", ".md", ".docx", ".text", ""):
+        _fail(f"{path}：起草需要 .txt、.md 或 .docx 文字材料；已有表格请用 validate 或 review。")
+    try:
+        return read_text(p)
+    except FormatError as e:
+        _fail(str(e))
+    raise AssertionError
+
+
+ENGINE_OPT = typer.Option("auto", "--engine", "-e", help="auto（配置了模型就用模型）| offline | llm")
+BASE_URL_OPT = typer.Option(None, "--base-url", help="OpenAI 兼容接口地址（覆盖 ASSISTANT_LLM_BASE_URL）")
+MODEL_OPT = typer.Option(None, "--model", help="模型名（覆盖 ASSISTANT_LLM_MODEL）")
+PROVIDER_OPT = typer.Option(None, "--provider", help="openai|deepseek|qwen|glm|kimi|ollama|vllm|generic")
+
+
+@app.command("draft")
+def draft_cmd(
+    input: str = typer.Argument(..., help="文字材料：.txt / .md / .docx，或 - 表示标准输入"),
+    output: Path = typer.Option(..., "--output", "-o", help="输出文件：.json / .xlsx / .docx / .md / .csv"),
+    profile: Optional[str] = typer.Option(None, "--profile", "-p", help="规则版本，默认按材料判断部门/项目"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="department（部门整体）或 project（项目）"),
+    engine: str = ENGINE_OPT,
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="显示调用过程（模型、方法、次数、用量、耗时）"),
+) -> None:
+    """根据单位的文字材料起草绩效目标表。"""
+    from .core.model import Kind
+    from .engines import EngineError
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in DRAFT_FORMATS:
+        _fail(f"不支持的输出格式“{output.suffix}”，可用：{', '.join('.' + f for f in DRAFT_FORMATS)}")
+    if kind and kind not in ("department", "project"):
+        _fail("--kind 只能是 department 或 project")
+    if profile:
+        try:
+            from .core.profiles import get_profile
+
+            get_profile(profile)
+        except UnknownProfile as e:
+            _fail(str(e))
+    text = _read_input(input)
+    eng, why = _engine(engine, base_url, model, provider)
+    typer.echo(why)
+    try:
+        out = eng.draft(text, profile=profile, kind=Kind(kind) if kind else None)
+    except EngineError as e:
+        _fail(str(e))
+    for note in out.notes:
+        typer.echo(f"说明：{note}")
+    _write(out.draft, output, out.report)
+    print_report(out.draft, out.report)
+    need = out.needs_input
+    if need:
+        typer.echo(f"需要您填写或确认的行（{len(need)} 行）：")
+        for i in need:
+            r = out.draft.indicators[i]
+            typer.echo(f"  第{i + 1}行 {r.tier2}「{r.name}」{r.value}" + (f"（{r.note}）" if r.note else ""))
+    if verbose and out.trace:
+        typer.echo(json.dumps(out.trace, ensure_ascii=False, indent=1))
+    typer.echo(f"已写入 {output}")
+
+
+@app.command("revise")
+def revise_cmd(
+    file: Path = typer.Argument(..., help="草稿：.json / .xlsx / .csv"),
+    instruction: str = typer.Argument(..., help="修改指令，如“满意度改成≥95%”“补一个成本指标”"),
+    output: Path = typer.Option(..., "--output", "-o"),
+    engine: str = ENGINE_OPT,
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+) -> None:
+    """按指令修改草稿；回复说明改了什么。"""
+    from .engines import EngineError
+
+    draft = _load(file)
+    eng, why = _engine(engine, base_url, model, provider)
+    typer.echo(why)
+    try:
+        out = eng.revise(draft, instruction)
+    except EngineError as e:
+        _fail(str(e))
+    typer.echo(out.reply)
+    if not out.changes:
+        raise typer.Exit(1 if not out.understood else 0)
+    _write(out.draft, output, out.report)
+    typer.echo(f"已写入 {output}")
+
+
+@app.command("review")
+def review_cmd(
+    file: Path = typer.Argument(..., help="已填好的表：.json / .xlsx / .csv"),
+    format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
+    engine: str = ENGINE_OPT,
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+) -> None:
+    """审阅一份已填好的表：规则检查，配置模型时另给改写建议。退出码同 validate。"""
+    from .engines import EngineError
+
+    draft = _load(file)
+    eng, why = _engine(engine, base_url, model, provider)
+    try:
+        out = eng.review(draft)
+    except EngineError as e:
+        _fail(str(e))
+    if format == "json":
+        typer.echo(json.dumps({"summary": out.summary, "issues": [f.public() for f in out.findings]},
+                              ensure_ascii=False, indent=1))
+    else:
+        typer.echo(why)
+        typer.echo(out.summary)
+        print_report(out.draft, out.report)
+        extra = [f for f in out.findings if f not in out.report.findings]
+        for f in extra:
+            typer.echo(f"[审阅]{f.code} {f.message}\n      建议：{f.fix}")
+    raise typer.Exit(1 if out.report.errors else 0)
+
+
 def main() -> None:
     import os
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from .model import Draft, FundingLine, Goal, Indicator, Origin, Scope
+from .model import ORIGIN_LABELS, Draft, FundingLine, Goal, Indicator, Origin, Scope
 
 ROW_FIELDS = ("goal", "scope", "tier1", "tier2", "name", "value", "standard", "origin", "evidence", "note")
 HEADER_FIELDS = ("title", "unit", "department", "year", "filler", "phone", "date", "money_unit", "project_name",
@@ -117,7 +117,10 @@ def _apply(d: Draft, op: Any) -> str:
                 parts.append(f"{FIELD_LABELS.get(k, k)}「{old or ''}」→「{v or ''}」")
             data[k] = v
         if "origin" in op.fields and op.fields["origin"]:
-            data["origin"] = op.fields["origin"]
+            new_origin = Origin(op.fields["origin"])
+            if new_origin is not row.origin and not parts:
+                parts.append(f"来源「{ORIGIN_LABELS[row.origin]}」→「{ORIGIN_LABELS[new_origin]}」")
+            data["origin"] = new_origin
         try:
             d.indicators[i] = Indicator.model_validate(data)
         except ValueError as e:

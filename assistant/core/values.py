@@ -180,7 +180,7 @@ def cn_to_number(text: str) -> float | None:
 
 
 _CN_PERCENT_RE = re.compile(rf"百分之([{CN_NUM_CHARS}]+)")
-_CN_RUN_RE = re.compile(rf"[{CN_NUM_CHARS}]+")
+_CN_RUN_RE = re.compile(rf"[{CN_NUM_CHARS.replace('点', '')}][{CN_NUM_CHARS}]*")
 
 
 def arabize(text: str) -> str:

@@ -22,7 +22,14 @@ def _goal_numbers(text: str) -> list[tuple[float, str]]:
     t = _GOAL_NUM.sub(" ", t)
     out = []
     for m in _TARGET_NUM.finditer(t):
-        if _YEARISH.match(t, m.start()) or t[max(0, m.start() - 1):m.start()] == "第":
+        before = t[max(0, m.start() - 6):m.start()]
+        if _YEARISH.match(t, m.start()) or before.endswith("第") or re.search(r"[A-Za-z/]\s*$", before):
+            continue  # years, ordinals, standard codes (CJJ/T 126)
+        if re.search(r"(由|从|上年的?|去年|现为|目前)$", before):
+            continue  # a baseline, not a target
+        if re.match(r"\s*(型|级|类|代|版|届|年)", t[m.end():]) and not m.group(3):
+            continue
+        if re.fullmatch(r"(19|20)\d{2}", m.group(1)) and not m.group(3):
             continue
         if re.match(r"\s*(月|日|号|岁|周岁|时|点|季度)", t[m.end():]) and not m.group(3):
             continue  # dates, ages and times are not targets

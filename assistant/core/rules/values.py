@@ -352,9 +352,8 @@ def r24_placeholders(ctx: Context):
             own = "待填" in r.row.value
             if own:
                 msg = f"{r.label}：指标值待填写（{r.row.value}）。"
-                fix = "填写本单位的计划数"
-                if r.row.note:
-                    fix += f"：{r.row.note}"
+                fix = r.row.note if r.row.note and "填" in r.row.note else "填写本单位的计划数" + (
+                    f"（{r.row.note}）" if r.row.note else "")
             else:
                 msg = f"{r.label}：指标值“{r.row.value}”是模板占位符，未替换。"
                 fix = "替换为实际目标值"

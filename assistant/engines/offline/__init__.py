@@ -1,5 +1,5 @@
-"""The embedded offline engine: deterministic extraction + indicator library."""
+"""The embedded offline engine: deterministic extraction + indicator library + chat commands."""
 
-from .drafter import OfflineDrafter, OfflineResult
+from .drafter import OfflineEngine
 
-__all__ = ["OfflineDrafter", "OfflineResult"]
+__all__ = ["OfflineEngine"]

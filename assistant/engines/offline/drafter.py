@@ -8,9 +8,12 @@ origin=suggested and a placeholder (or a conventional value such as ≥90% satis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ...core.findings import Report
+from typing import Sequence
+
+from ...core.patch import PatchError, apply_ops
+from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
+from .commands import HELP, CommandError, parse_command
 from ...core.library import Entry, Library, load_library
 from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
@@ -25,35 +28,59 @@ _ORG = re.compile(r"([\u4e00-\u9fff()（）]{2,30}?(?:局|委员会|委|中心|�
                   r"办公室|协会|馆|公司))")
 
 
-@dataclass
-class OfflineResult:
-    draft: Draft
-    report: Report
-    notes: list[str] = field(default_factory=list)  # what the engine did or could not do, in Chinese
-
-    @property
-    def needs_input(self) -> list[int]:
-        return [i for i, r in enumerate(self.draft.indicators) if r.needs_input]
-
-
-class OfflineDrafter:
+class OfflineEngine:
     name = "offline"
     label = "离线规则引擎"
 
     def __init__(self, library: Library | None = None):
         self.library = library or load_library()
 
-    def draft(self, text: str, profile: str | None = None, kind: Kind | None = None) -> OfflineResult:
+    # --- revise / review --------------------------------------------------------------------------
+    def revise(self, draft: Draft, instruction: str, history: Sequence[dict] = ()) -> ReviseOutcome:
+        prof = _profile_of(draft)
+        try:
+            parsed = parse_command(instruction, draft, prof, self.library)
+        except CommandError as e:
+            return ReviseOutcome(draft, validate(draft, prof), f"未修改：{e}", understood=True)
+        if parsed is None:
+            return ReviseOutcome(draft, validate(draft, prof), "没有理解这条指令，表格未修改。\n" + HELP,
+                                 understood=False)
+        if parsed.help:
+            return ReviseOutcome(draft, validate(draft, prof), HELP)
+        if parsed.undo:
+            return ReviseOutcome(draft, validate(draft, prof), "已撤销上一步修改。", undo=True)
+        try:
+            new, changes = apply_ops(draft, parsed.ops)
+        except PatchError as e:
+            return ReviseOutcome(draft, validate(draft, prof), f"未修改：{e}")
+        report = validate(new, prof)
+        reply = "已修改：\n" + "\n".join(f"- {c}" for c in changes)
+        if parsed.reply_hint:
+            reply += "\n" + parsed.reply_hint
+        s = report.summary()
+        reply += f"\n检查结果：错误 {s['errors']} 项，提示 {s['warnings']} 项。"
+        return ReviseOutcome(new, report, reply, changes)
+
+    def review(self, draft: Draft) -> ReviewOutcome:
+        prof = _profile_of(draft)
+        report = validate(draft, prof)
+        s = report.summary()
+        summary = (f"按“{prof.title}”检查：错误 {s['errors']} 项，提示 {s['warnings']} 项，"
+                   f"其中 {s['fixable']} 项可一键修正。离线模式只做规则检查；配置大模型后还会给出改写建议。")
+        return ReviewOutcome(draft, report, list(report.findings), summary)
+
+    # --- draft ----------------------------------------------------------------------------------
+    def draft(self, text: str, profile: str | None = None, kind: Kind | None = None) -> DraftOutcome:
         notes: list[str] = []
         raw = text or ""
         if not raw.strip():
-            raise ValueError("没有可用的文字：请粘贴单位职能、年度任务和绩效目标等内容。")
+            raise EngineError("没有可用的文字：请粘贴单位职能、年度任务和绩效目标等内容。")
         if len(raw) > MAX_CHARS:
             notes.append(f"文字过长（{len(raw)}字），只处理了前{MAX_CHARS}字。")
             raw = raw[:MAX_CHARS]
         text_n = normalize(raw)
         if not re.search(r"[\u4e00-\u9fff]", text_n):
-            raise ValueError("没有识别到中文内容。请粘贴中文的单位职能、工作任务和绩效目标。")
+            raise EngineError("没有识别到中文内容。请粘贴中文的单位职能、工作任务和绩效目标。")
         sections = split_sections(text_n)
         kind = kind or _guess_kind(text_n, sections)
         prof = get_profile(profile) if profile else get_profile(DEFAULT_BY_KIND[kind])
@@ -85,12 +112,13 @@ class OfflineDrafter:
             notes.append("原文中没有找到带数值的目标，指标值需要您填写。")
         if sector:
             notes.append(f"按“{sector}”领域从指标库补充了建议指标。")
-        return OfflineResult(draft, report, notes)
+        return DraftOutcome(draft, report, self.label, notes)
 
     # --- rows ---------------------------------------------------------------------------------
     def _target_rows(self, targets: list[Target], prof: Profile, draft: Draft) -> list[Indicator]:
         rows = []
         for t in targets:
+            t.concept = _refine(t, prof)
             loc = prof.tier2_location(t.concept) or prof.tier2_location("quantity")
             assert loc is not None
             goal = self._goal_for(draft, t.item, t.evidence)
@@ -133,7 +161,7 @@ class OfflineDrafter:
             if amount is None or round(amount, 4) in have:
                 continue
             goal = self._goal_for(draft, None, f"{p.name}{p.use or ''}")
-            rows.append(Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=f"{_short_project(p)}支出",
+            rows.append(Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=_cost_name(p),
                                   value=f"≤{_fmt(amount)}万元", standard="预算支出标准", origin=Origin.EXTRACTED,
                                   evidence=next((m.sentence for m in fi.mentions if abs(m.wan - amount) < 1e-6), None),
                                   note="取自项目支出预算"))
@@ -209,6 +237,27 @@ class OfflineDrafter:
         return ranked[0][0] if ranked else None
 
 
+def _profile_of(draft: Draft) -> Profile:
+    from ...core.profiles import guess_profile
+
+    return guess_profile(draft)[0]
+
+
+def _refine(t: Target, prof: Profile) -> str:
+    """Profiles with social / eco cost tiers (2021-central) take negative side effects there."""
+    concepts = prof.concepts2()
+    text = t.name + t.evidence
+    if "cost_ecological" in concepts and re.search(r"污染|扬尘|植被|水土流失|噪声超标|排放超标", t.name) and (
+            t.pv.op in ("≤", "<", "=")):
+        return "cost_ecological"
+    if "cost_social" in concepts and re.search(r"中断|占道|停水|停电|封闭|扰民|拆迁", t.name) and t.pv.op in ("≤", "<", "="):
+        return "cost_social"
+    if t.concept not in concepts:
+        return "cost" if t.concept.startswith("cost") else "quantity"
+    del text
+    return t.concept
+
+
 def _concept(prof: Profile, row: Indicator) -> str | None:
     from ...core.profiles import resolve
 
@@ -227,9 +276,9 @@ def _fmt(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
 
 
-def _short_project(p: Project) -> str:
-    name = re.sub(r"(项目|经费|资金)$", "", p.name)
-    return name or p.name
+def _cost_name(p: Project) -> str:
+    name = re.sub(r"项目$", "", p.name) or p.name
+    return name if re.search(r"(经费|资金|费|补助)$", name) else name + "支出"
 
 
 def _dedupe(targets: list[Target]) -> list[Target]:
@@ -283,7 +332,7 @@ def _year(text: str) -> int | None:
 
 def _header(text: str, sections, kind: Kind, year: int | None) -> Header:
     h = Header(year=year)
-    m = re.search(r"(?:单位|部门|实施单位|项目单位)\s*[:：]\s*([^\s(（,，。;；\n]+)", text)
+    m = re.search(r"(?:单位|部门|实施单位|项目单位)\s*[:：]\s*(?!万元|元)([^\s(（,，。;；\n]+)", text)
     if m:
         h.unit = m.group(1)
     else:

@@ -44,6 +44,8 @@ def normalize(text: str) -> str:
     t = unicodedata.normalize("NFKC", text)
     t = t.replace("\r\n", "\n").replace("\r", "\n")
     t = re.sub(r"[ \t\u3000]+", " ", t)
+    # PDF extractions put spaces inside words (在职 参保人数); join CJK separated by a single space
+    t = re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", t)
     return t
 
 
@@ -292,12 +294,12 @@ _OP_AFTER = [("及以上", "≥"), ("以上", "≥"), ("以内", "≤"), ("之�
 _SKIP_CONTEXT = re.compile(r"编制|在编|在岗|职工|教职工|演职人员|内设|科室|股室|下设|下辖|现有|核定|常住人口|总人口|总库容|"
                            r"下游保护|保护耕地|在校生|总里程|其中县道|点位\d|余部|保留剧目")
 _BASELINE_BEFORE = re.compile(r"(由|从|上年(的|为|底)?|去年|目前|现为|基期|原有|已有|已达|累计已)\s*$")
-_CUE = re.compile(r"完成|实现|达到|达|不少于|不低于|以上|以内|确保|力争|计划|新建|建设|改造|铺设|培训|举办|开展|组织|发放|"
+_CUE = re.compile(r"实施|完成|实现|达到|达|不少于|不低于|以上|以内|确保|力争|计划|新建|建设|改造|铺设|培训|举办|开展|组织|发放|"
                   r"资助|救助|保障|帮扶|提供|覆盖|受益|选派|认定|支持|新增|增加|提高|提升|降低|控制|检测|接种|筛查|"
                   r"治理|修复|清扫|清除|演出|创排|处理|巡检|调阅|采购|配备|种植|补助|服务|举办|形成|立项|保持|管理")
 _LEAD_VERBS = ("全年共", "全年", "年内", "年度内", "本年度", "计划", "力争", "确保", "争取", "预计", "共计", "共", "累计", "其中",
                "努力", "持续", "扎实", "进一步", "全面", "积极", "主要", "并", "且", "和", "及", "以及")
-_ACTION_VERBS = ("完成", "实现", "实施", "开展", "组织", "举办", "推进", "做好", "促使", "促进", "带动", "增加", "支持", "提供",
+_ACTION_VERBS = ("全年保障", "保障", "完成", "实现", "实施", "开展", "组织", "举办", "推进", "做好", "促使", "促进", "带动", "增加", "支持", "提供",
                  "保障", "安排", "选派", "帮扶", "发放", "采购", "为")
 _MEASURE_BY_UNIT = {"人": "人数", "名": "人数", "万人": "人数", "人次": "人次", "万人次": "人次", "户": "户数", "个": "数量",
                     "家": "数量", "所": "数量", "座": "数量", "台": "数量", "套": "数量", "辆": "数量", "次": "次数", "场次": "场次",
@@ -376,6 +378,7 @@ def make_name(subject: str, unit: str, topic: str | None, per: str | None) -> st
     if _MEASURE_END.search(s):
         return _with_topic(_strip_action(s) if unit in ("万元", "元", "亿元") else s, topic)
     measure = _MEASURE_BY_UNIT.get(unit, "数量")
+    s = _strip_action(s)
     if unit in ("人", "名", "万人") and s.endswith(("人员", "对象", "学生", "人口", "干部", "教师", "群众", "儿童", "老人", "职工")):
         base = s[:-2] if s.endswith("人员") else s
         return _with_topic(base + "人数" if not s.endswith("人员") else base + "人数", topic)
@@ -383,7 +386,6 @@ def make_name(subject: str, unit: str, topic: str | None, per: str | None) -> st
         return _with_topic(s + "数", topic)
     if unit in ("户",) and s.endswith("户"):
         return _with_topic(s + "数", topic)
-    s = _strip_action(s) if measure in ("数量", "面积", "里程", "长度", "量") else s
     return _with_topic(s + measure, topic)
 
 
@@ -437,7 +439,7 @@ class Clause:
 def iter_clauses(sections: list[Section], goal_items: list[tuple[int, str]]) -> list[Clause]:
     out: list[Clause] = []
     for sec in sections:
-        if sec.kind in ("duties", "funding", "project"):
+        if sec.kind in ("duties", "project"):
             continue
         if sec.kind == "goals" and goal_items:
             chunks = goal_items
@@ -450,7 +452,7 @@ def iter_clauses(sections: list[Section], goal_items: list[tuple[int, str]]) -> 
                     continue
                 norm = arabize(sent)
                 topic = None
-                for k, clause in enumerate(re.split(r"[,，]", norm)):
+                for k, clause in enumerate(re.split(r"，|,(?!\d{3}(?:\D|$))", norm)):
                     clause = clause.strip()
                     if not clause:
                         continue
@@ -462,6 +464,7 @@ def iter_clauses(sections: list[Section], goal_items: list[tuple[int, str]]) -> 
 
 def _topic(first_clause: str) -> str | None:
     """The object of an opening clause like 扩大养老保险覆盖面 / 巩固免疫规划成果 → 养老保险 / 免疫规划."""
+    first_clause = re.sub(r"^.*目标\s*\d+\s*[:：]\s*", "", first_clause)
     m = re.match(r"^(?:扩大|提高|提升|巩固|做好|推进|加强|完善|落实|稳定和扩大|稳定|保障|维护|优化|深化)"
                  r"(?P<obj>[\u4e00-\u9fff]{2,8}?)(?:覆盖面|成果|水平|工作|质量|体系|底线|环境)$", first_clause)
     if m:
@@ -506,7 +509,10 @@ def _targets_in_clause(c: Clause, year: int | None) -> list[Target]:
         unit = f"{sm.group('unit')}/{_per_unit(sm.group('per'))}"
         value = f"={sm.group('num').replace(',', '')}{unit}"
         rest = re.sub(r"^(为|给予|向|对)?[\u4e00-\u9fff]{0,12}?(提供|发放|核定|补助)", r"\2", sm.group("rest"))
-        base = rest if len(rest) >= 2 and rest not in ("发放", "核定") else (c.topic or "补助")
+        before = _clean_subject(re.split(r"[,，;；]", t[: sm.start()])[-1])
+        before = re.sub(r"^(散居|集中)?$", "", before) if len(before) < 3 else before
+        base = before if len(before) >= 3 else (rest if len(rest) >= 2 and rest not in ("发放", "核定")
+                                                 else (c.topic or "补助"))
         name = re.sub(r"^(提供|发放)", "", base) + ("标准" if not base.endswith("标准") else "")
         if name == "标准":
             name = "补助标准"
@@ -588,6 +594,9 @@ def _unit_cost(c: Clause, label: str, num: str, unit: str, avg: str | None, per_
 
 def _deadline_name(subject: str, verb: str) -> str:
     verb = re.sub(r"^(并|且)", "", verb)
+    if not subject and len(verb) > 3 and verb.startswith("完成"):
+        obj = re.split(r"并|和|及", verb[2:])[0]
+        subject, verb = re.sub(r"^(全部|所有|全年)", "", obj), "完成"
     if not verb or verb in ("完成",):
         verb = "完成"
     elif verb.startswith("完成"):
@@ -622,9 +631,16 @@ def _enumeration(c: Clause, em: re.Match) -> list[Target]:
     return out
 
 
+_TABLE_WORDS = r"指标|年度计划|绩效标准|指标值|填报|审签"
+
+
 def _figure(c: Clause, t: str, m: re.Match, year: int | None) -> Target | None:
     num, unit, mult = m.group("num"), m.group("unit"), m.group("mult")
     pre, post = t[: m.start()], t[m.end():]
+    if len(re.findall(r"\d+(?:\.\d+)?", c.text)) > 6:
+        return None  # a run of figures is table debris (a pasted PDF), not a sentence
+    if re.search(r"\s|[:：]", pre.rstrip()):
+        pre = re.split(r"\s|[:：]", pre.rstrip())[-1] + pre[len(pre.rstrip()):]
     # not targets: document numbers, years, dates, ages, parameters, baselines, background facts
     if re.search(r"[〔\[【(（]\s*\d*$", pre) and re.match(r"\s*[〕\]】)）]?\s*\d*\s*号", post) or re.match(r"\s*号", post):
         return None
@@ -646,6 +662,8 @@ def _figure(c: Clause, t: str, m: re.Match, year: int | None) -> Target | None:
     pm = re.search(r"(?:每((?:[\u4e00-\u9fff]{1,2}?))){1}(?:每([\u4e00-\u9fff]))?\s*(?:不低于|不少于|不超过|达到|为|约)?$", pre)
     if pm and unit not in ("%",):
         per_unit = "·".join(x for x in pm.groups() if x)
+    if c.section == "funding" and unit not in ("元", "万元", "亿元"):
+        return None
     if unit in ("元", "万元", "亿元"):
         label = re.split(r"[,，、;；]", pre)[-1]
         avg = re.search(r"(人均|亩均|户均|生均|单座|单个|单台|每家|每座|每个|每人|每户|每亩|每生|每公里)", label)
@@ -663,12 +681,21 @@ def _figure(c: Clause, t: str, m: re.Match, year: int | None) -> Target | None:
         op = "≤"
     if unit in _TIME_UNITS and re.match(r"\s*内", post):
         op = "≤"
-    subject = _clean_subject(pre_core)
+    place = re.match(r"\s*(乡镇|行政村|村|社区|街道|镇)", post)
+    if place and "覆盖" not in c.text:
+        return None  # scope (在3个乡镇的26个行政村…), not a target
+    if place:
+        pre_core = "覆盖" + place.group(1)
+    pre_core = re.sub(r"^.*?在[^,，]*?(乡镇|村|社区|县|区|街道|市)(的)?(?=[\u4e00-\u9fff])", "", pre_core)
+    if re.match(r"^\s*在[^,，]{1,20}(乡镇|村|社区|县|区|街道|市|省)[、,，和及]?$", pre_core):
+        return None
+    subject = _clean_subject(re.split(r"由|从", pre_core)[0])
     subject = re.sub(r"^对", "", subject)
     if subject.endswith("等"):
         subject = ""
+    post_obj = re.sub(r"[(（][^)）]{0,6}[)）]", "", post)
     if not subject or len(subject) < 2 or re.fullmatch(r"[\u4e00-\u9fff]{0,1}", subject):
-        obj = re.match(r"\s*([\u4e00-\u9fff]{2,12})", post)
+        obj = re.match(r"\s*([\u4e00-\u9fff]{2,12}?)(?:实施|进行|开展|完成|建设|用于|$)", post_obj)
         subject = obj.group(1) if obj else (c.topic or "")
     elif re.search(r"(新建|建设|改造|铺设|采购|配备|种植|培训|完成|开展|组织|举办|选派|认定|新增|创排|设立|建成)$", subject):
         obj = re.match(r"\s*([\u4e00-\u9fff]{2,12})", post)
@@ -676,7 +703,7 @@ def _figure(c: Clause, t: str, m: re.Match, year: int | None) -> Target | None:
             subject = subject + obj.group(1)
     if re.search(r"[\u4e00-\u9fff]{20,}", subject):
         subject = subject[-16:]
-    if not subject:
+    if not subject or not re.search(r"[\u4e00-\u9fff]{2}", subject) or re.search(_TABLE_WORDS, subject):
         return None
     unit_w = ("万" if mult else "") + unit
     value_num = num.replace(",", "")
