@@ -324,6 +324,67 @@ def review_cmd(
     raise typer.Exit(1 if out.report.errors else 0)
 
 
+@app.command("eval")
+def eval_cmd(
+    cases: list[Path] = typer.Option(..., "--cases", "-c", help="案例文件夹（可多次指定），格式同 ../shared/cases"),
+    engine: str = typer.Option("offline", "--engine", "-e", help="offline 或 llm"),
+    out: Optional[Path] = typer.Option(None, "--out", help="报告输出文件夹（JSON、Markdown、图表）"),
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+    no_cache: bool = typer.Option(False, "--no-cache", help="模型评测时不使用磁盘缓存"),
+) -> None:
+    """用案例评测起草质量（offline 或配置的模型），输出指标、报告和图表。"""
+    from .engines import EngineError
+    from .evaluation import run_eval
+
+    if engine not in ("offline", "llm"):
+        _fail("--engine 只能是 offline 或 llm")
+    for folder in cases:
+        if not folder.is_dir():
+            _fail(f"案例文件夹不存在：{folder}")
+    try:
+        report = run_eval(cases, engine=engine, out_dir=out, settings=_settings(base_url, model, provider),
+                          use_cache=not no_cache)
+    except EngineError as e:
+        _fail(str(e))
+    typer.echo(report["text"])
+
+
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", "--host", help="监听地址（默认只在本机访问）"),
+    port: int = typer.Option(7860, "--port"),
+    auth: Optional[str] = typer.Option(None, "--auth", envvar="ASSISTANT_AUTH", help="用户名:密码"),
+    db: Optional[str] = typer.Option(None, "--db", envvar="ASSISTANT_DB", help="SQLAlchemy 地址，默认数据目录下的 SQLite"),
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="数据目录（草稿库、导出文件）"),
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+) -> None:
+    """启动网页应用（默认 http://127.0.0.1:7860）。"""
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    creds = None
+    if auth:
+        if ":" not in auth:
+            _fail("--auth 的格式是 用户名:密码")
+        user, _, password = auth.partition(":")
+        creds = (user, password)
+    settings = _settings(base_url, model, provider)
+    from .app import create_service
+    from .app.ui import launch
+
+    try:
+        service = create_service(settings, db, data_dir)
+    except Exception as e:  # a bad --db URL or an unwritable data directory
+        _fail(f"无法打开草稿库：{e}")
+    typer.echo(("使用大模型：" + settings.describe_llm()) if service.uses_model else "未配置大模型，使用离线规则引擎。")
+    typer.echo(f"打开 http://{host}:{port} 使用绩效指标助手（Ctrl+C 退出）。")
+    launch(service, host=host, port=port, auth=creds, quiet=True)
+
+
 def main() -> None:
     import os
 

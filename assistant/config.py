@@ -58,5 +58,5 @@ def load_settings(**overrides) -> Settings:
     return settings
 
 
-NO_MODEL_HINT = ("未配置大模型，正在使用离线规则引擎。配置方法：设置 ASSISTANT_LLM_BASE_URL（如 https://api.deepseek.com）、"
-                 "ASSISTANT_LLM_API_KEY、ASSISTANT_LLM_MODEL（如 deepseek-chat），或写入 .env 文件后重新启动。")
+NO_MODEL_HINT = ("未配置大模型，正在使用离线规则引擎。配置方法：设置 ASSISTANT_LLM_BASE_URL、ASSISTANT_LLM_API_KEY、"
+                 "ASSISTANT_LLM_MODEL（如 deepseek-chat），或写入 .env 文件后重新启动。")

@@ -231,3 +231,278 @@ def run_cases(cases: list[dict], draft_fn: Callable[[dict], tuple[Draft, dict | 
         s.trace = trace
         scores.append(s)
     return scores, summarize(scores)
+
+
+# --- the eval command: draft every case, score, write the report ---------------------------------------------
+
+METRICS = {
+    "grounded_recall": "原文写明数值的备案指标行中，草稿以相同数值（同一量级或同一日期）且同一二级指标写出的比例；"
+                       "只计 table_complete 不为 false 的案例。",
+    "concept_recall": "备案指标行中，草稿有同一二级指标、名称相近的行的比例；相近 = 去掉“人数、数量、率”等计量词后，"
+                      f"名称的汉字二元组 Dice 系数 ≥ {NAME_SIMILARITY}；只计 table_complete 不为 false 的案例。",
+    "invented_numbers": "草稿中非“建议”、非占位的指标值里出现了原文和资金表都没有的数字的行数，全部案例合计（应为 0）。",
+    "invalid_tiers": "草稿中一级/二级指标不属于该表样的行数，全部案例合计（应为 0）。",
+}
+_TRANSPORT_FAILURES = ("AuthenticationError", "PermissionDeniedError", "NotFoundError", "APIConnectionError",
+                       "APITimeoutError")
+
+
+def _ratio(hit: int, total: int) -> float | None:
+    return round(hit / total, 4) if total else None
+
+
+def _case_entry(s: CaseScore, source: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": s.id, "source": source, "kind": s.kind, "profile": s.profile, "table_complete": s.table_complete,
+        "filed_rows": s.filed_rows, "grounded_total": s.grounded_total, "grounded_hit": s.grounded_hit,
+        "grounded_recall": _ratio(s.grounded_hit, s.grounded_total) if s.table_complete else None,
+        "concept_hit": s.concept_hit,
+        "concept_recall": _ratio(s.concept_hit, s.filed_rows) if s.table_complete else None,
+        "drafted_rows": s.drafted_rows, "suggested_rows": s.suggested_rows,
+        "invented_numbers": len(s.invented), "invented": s.invented, "invalid_tiers": s.invalid_tiers,
+        "filed_findings": s.filed_findings, "draft_findings": s.draft_findings,
+        "draft_error_codes": s.draft_error_codes, "missed_grounded": s.missed_grounded, "seconds": s.seconds,
+    }
+    t = s.trace or {}
+    if "requests" in t or "error" in t:
+        out.update({
+            "calls": t.get("requests", 0), "prompt_tokens": t.get("prompt_tokens", 0),
+            "completion_tokens": t.get("completion_tokens", 0),
+            "tokens": t.get("prompt_tokens", 0) + t.get("completion_tokens", 0),
+            "latency_ms": t.get("latency_ms", 0.0), "overhead_ms": t.get("overhead_ms", 0.0),
+            "method": t.get("method"), "cache_hits": t.get("cache_hits", 0),
+            "http_requests": t.get("http_requests", t.get("requests", 0)),
+            "recorded_latency_ms": t.get("recorded_latency_ms", t.get("latency_ms", 0.0)),
+        })
+        if t.get("error"):
+            out["error"] = t["error"]
+    return out
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x * 100:.1f}%"
+
+
+def _markdown(report: dict[str, Any]) -> str:
+    s, cases, llm = report["summary"], report["cases"], report["engine"] == "llm"
+    head = ["案例", "类型", "完整", "备案行", "有据命中", "概念命中", "草稿行(建议)", "编造数字", "层级错误",
+            "备案表 错/提示", "草稿 错/提示"]
+    if llm:
+        head += ["调用", "tokens", "模型耗时 s", "缓存命中"]
+    lines = [f"# 起草评测：{report['engine_label']}", "",
+             f"案例 {s['cases']} 个（{', '.join(report['case_dirs'])}）；"
+             f"有据召回 grounded_recall {_fmt(s['grounded_recall'])}（{s['grounded_hit']}/{s['grounded_rows']}），"
+             f"概念召回 concept_recall {_fmt(s['concept_recall'])}（{s['concept_hit']}/{s['filed_rows_scored']}），"
+             f"编造数字 invented_numbers {s['invented_numbers']}，层级错误 invalid_tiers {s['invalid_tiers']}。", "",
+             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for c in cases:
+        g = f"{c['grounded_hit']}/{c['grounded_total']}" if c["table_complete"] else "—"
+        k = f"{c['concept_hit']}/{c['filed_rows']}" if c["table_complete"] else "—"
+        row = [c["id"], c["kind"], "是" if c["table_complete"] else "否", str(c["filed_rows"]), g, k,
+               f"{c['drafted_rows']}({c['suggested_rows']})", str(c["invented_numbers"]), str(c["invalid_tiers"]),
+               f"{c['filed_findings']['errors']}/{c['filed_findings']['warnings']}",
+               f"{c['draft_findings']['errors']}/{c['draft_findings']['warnings']}"]
+        if llm:
+            row += [str(c.get("calls", 0)), str(c.get("tokens", 0)), f"{c.get('recorded_latency_ms', 0) / 1000:.1f}",
+                    str(c.get("cache_hits", 0))]
+        if c.get("error"):
+            row[0] += "（失败）"
+        lines.append("| " + " | ".join(row) + " |")
+    total = ["合计", "", "", str(sum(c["filed_rows"] for c in cases)), f"{s['grounded_hit']}/{s['grounded_rows']}",
+             f"{s['concept_hit']}/{s['filed_rows_scored']}", f"{s['drafted_rows']}({s['suggested_rows']})",
+             str(s["invented_numbers"]), str(s["invalid_tiers"]),
+             f"{s['filed_errors']}/{s['filed_warnings']}", f"{s['draft_errors']}/{s['draft_warnings']}"]
+    if llm:
+        total += [str(s["calls"]), str(s["tokens"]), f"{s['recorded_latency_ms'] / 1000:.1f}", str(s["cache_hits"])]
+    lines.append("| " + " | ".join(total) + " |")
+    lines += ["", "指标含义："] + [f"- {k}：{v}" for k, v in METRICS.items()]
+    if llm:
+        lines.append(f"- 模型调用 {s['calls']} 次（其中读缓存 {s['cache_hits']} 次，实际请求 {s['http_requests']} 次），"
+                     f"tokens {s['tokens']}（输入 {s['prompt_tokens']}，输出 {s['completion_tokens']}）；"
+                     f"读缓存的调用，tokens 和模型耗时按原始请求记（本次实际耗时见 report.json 的 latency_ms）。")
+        if s.get("failed_cases"):
+            lines.append(f"- 失败的案例 {s['failed_cases']} 个（按空表计分），原因见 report.json 的 error 字段。")
+    return "\n".join(lines) + "\n"
+
+
+def _chart(report: dict[str, Any], path: Path) -> None:
+    """Per-case grounded/concept recall (bars) and invented numbers (markers); Agg canvas, no display."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    cases = report["cases"]
+    n = max(1, len(cases))
+    fig = Figure(figsize=(9, 1.2 + 0.38 * n), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot(1, 1, 1)
+    ys = list(range(len(cases)))
+    g = [c["grounded_recall"] or 0.0 for c in cases]
+    k = [c["concept_recall"] or 0.0 for c in cases]
+    ax.barh([y - 0.2 for y in ys], g, height=0.4, label="grounded_recall", color="#2b6cb0")
+    ax.barh([y + 0.2 for y in ys], k, height=0.4, label="concept_recall", color="#9ac1e6")
+    for y, c in zip(ys, cases):
+        notes = []
+        if not c["table_complete"]:
+            notes.append("table incomplete: recall not scored")
+        if c["invented_numbers"]:
+            notes.append(f"invented {c['invented_numbers']}")
+        if c["invalid_tiers"]:
+            notes.append(f"invalid tiers {c['invalid_tiers']}")
+        if c.get("error"):
+            notes.append("failed")
+        if notes:
+            ax.text(1.02, y, ", ".join(notes), va="center", fontsize=7, color="#c53030")
+    ax.set_yticks(ys)
+    ax.set_yticklabels([c["id"][:42] for c in cases], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.6)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.axvline(1.0, color="#999999", linewidth=0.6)
+    s = report["summary"]
+    ax.set_title(f"{report['engine']}: grounded {_fmt(s['grounded_recall'])}, concept {_fmt(s['concept_recall'])}, "
+                 f"invented {s['invented_numbers']}, invalid tiers {s['invalid_tiers']}", fontsize=9)
+    ax.legend(loc="lower right", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, format="png")
+
+
+def check_thresholds(summary: dict[str, Any], thresholds: dict[str, Any]) -> list[str]:
+    """Failures of `summary` against {"min": {metric: x}, "max": {metric: y}} (an empty list when all hold)."""
+    out = []
+    for metric, floor in (thresholds.get("min") or {}).items():
+        v = summary.get(metric)
+        if v is None or v < floor:
+            out.append(f"{metric} = {v} < {floor}")
+    for metric, ceiling in (thresholds.get("max") or {}).items():
+        v = summary.get(metric)
+        if v is None or v > ceiling:
+            out.append(f"{metric} = {v} > {ceiling}")
+    return out
+
+
+def run_eval(case_dirs: list[Path], engine: str = "offline", out_dir: Path | None = None, settings=None,
+             use_cache: bool = True) -> dict[str, Any]:
+    """Draft every case in `case_dirs` from its prose alone with `engine` (offline | llm), score it against
+    the filed table, and (when `out_dir` is given) write report.json, report.md, scores.png and drafts/.
+
+    Model runs go through a disk cache of replies keyed by the request (settings.data_dir/llm-cache), so a
+    second run makes no requests; `use_cache=False` bypasses it. Returns {"summary", "cases", "text", ...}.
+    """
+    import time
+
+    from .config import load_settings
+    from .engines.base import EngineError
+
+    settings = settings or load_settings()
+    cases: list[dict] = []
+    sources: dict[str, str] = {}
+    skipped: list[str] = []
+    for folder in case_dirs:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise EngineError(f"案例文件夹不存在：{folder}")
+        found = load_cases(folder)
+        for case in found:
+            if case["id"] in sources:  # the same case in two folders (the seed): score it once
+                skipped.append(f"{case['id']}（{folder}）")
+                continue
+            sources[case["id"]] = str(folder)
+            cases.append(case)
+    if not cases:
+        raise EngineError("案例文件夹里没有案例（需要含 prose 和 indicators 字段的 .json 文件）："
+                          + "、".join(str(p) for p in case_dirs))
+
+    cache = None
+    if engine == "offline":
+        from .engines.offline import OfflineEngine
+
+        eng: Any = OfflineEngine()
+        label = "离线规则引擎"
+    elif engine == "llm":
+        from .engines import get_engine
+
+        eng, _ = get_engine("llm", settings)
+        label = eng.label
+        if use_cache:
+            from .engines.llm.cache import DiskCache, default_cache_dir, schema_salt
+
+            cache = DiskCache(default_cache_dir(settings.data_dir), salt=schema_salt())
+    else:
+        raise EngineError("--engine 只能是 offline 或 llm")
+
+    drafts: dict[str, Draft] = {}
+
+    def draft_fn(case: dict) -> tuple[Draft, dict | None]:
+        before = cache.counters() if cache else None
+        try:
+            out = eng.draft(case["prose"], profile=case_profile(case), kind=Kind(case.get("kind") or "project"))
+            draft, trace = out.draft, (dict(out.trace) if out.trace else None)
+        except EngineError as e:
+            cause = type(e.__cause__).__name__ if e.__cause__ else ""
+            if engine == "llm" and cause in _TRANSPORT_FAILURES:
+                raise  # the endpoint can't be used at all: stop, don't repeat the failure for every case
+            draft = Draft(kind=Kind(case.get("kind") or "project"), profile=case_profile(case))
+            trace = {"error": str(e), "requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_ms": 0.0}
+        if cache and trace is not None:
+            after = cache.counters()
+            hits = int(after["hits"] - before["hits"])
+            trace["cache_hits"] = hits
+            trace["http_requests"] = max(0, int(trace.get("requests", 0)) - hits)
+            # the model time the case cost when its replies were fetched: live calls plus the recorded
+            # latency of the cached ones (a cache hit itself takes a few milliseconds)
+            hit_ms = after["hit_latency_ms"] - before["hit_latency_ms"]
+            trace["recorded_latency_ms"] = round(float(trace.get("latency_ms", 0.0)) + hit_ms, 1)
+        drafts[case["id"]] = draft
+        return draft, trace
+
+    t0 = time.perf_counter()
+    if cache is not None:
+        from .engines.llm.cache import installed
+
+        with installed(cache):
+            scores, summary = run_cases(cases, draft_fn)
+    else:
+        scores, summary = run_cases(cases, draft_fn)
+    wall = time.perf_counter() - t0
+
+    entries = [_case_entry(s, sources[s.id]) for s in scores]
+    complete = [s for s in scores if s.table_complete]
+    summary.update({
+        "grounded_hit": sum(s.grounded_hit for s in complete),
+        "concept_hit": sum(s.concept_hit for s in complete),
+        "incomplete_cases": sum(not s.table_complete for s in scores),
+        "filed_warnings": sum(s.filed_findings["warnings"] for s in scores),
+        "draft_warnings": sum(s.draft_findings["warnings"] for s in scores),
+        "wall_seconds": round(wall, 3),
+    })
+    if engine == "llm":
+        for key in ("calls", "prompt_tokens", "completion_tokens", "tokens", "cache_hits", "http_requests"):
+            summary[key] = sum(int(e.get(key, 0)) for e in entries)
+        summary["latency_ms"] = round(sum(e.get("latency_ms", 0.0) for e in entries), 1)
+        summary["recorded_latency_ms"] = round(sum(e.get("recorded_latency_ms", 0.0) for e in entries), 1)
+        summary["failed_cases"] = sum(1 for e in entries if e.get("error"))
+    report: dict[str, Any] = {
+        "engine": engine, "engine_label": label,
+        "model": settings.llm_model if engine == "llm" else None,
+        "case_dirs": [str(p) for p in case_dirs], "skipped_duplicates": skipped,
+        "metrics": METRICS, "name_similarity": NAME_SIMILARITY,
+        "summary": summary, "cases": entries,
+    }
+    report["text"] = _markdown(report)
+    if out_dir is not None:
+        _write_report(report, drafts, Path(out_dir))
+    return report
+
+
+def _write_report(report: dict[str, Any], drafts: dict[str, Draft], out_dir: Path) -> None:
+    """report.json (everything but the printed text), report.md, scores.png and drafts/<id>.json."""
+    from .core.io import render, write_atomic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in report.items() if k != "text"}
+    write_atomic(out_dir / "report.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+    write_atomic(out_dir / "report.md", report["text"].encode("utf-8"))
+    _chart(report, out_dir / "scores.png")
+    for cid, draft in drafts.items():
+        safe = re.sub(r"[^\w.-]", "_", cid)
+        write_atomic(out_dir / "drafts" / f"{safe}.json", render(draft, "json"))

@@ -1,0 +1,31 @@
+"""The web app (Gradio): chat beside an editable draft, findings, export, autosave."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..config import Settings
+from .service import AppService
+from .store import DraftStore, default_url
+
+
+def create_service(settings: Settings, db_url: str | None = None, data_dir: Path | None = None) -> AppService:
+    data = Path(data_dir or settings.data_dir)
+    store = DraftStore(db_url or default_url(data))
+    service = AppService(store, settings, export_dir=data / "exports")
+    threading.Thread(target=_warm_up, daemon=True).start()
+    return service
+
+
+def _warm_up() -> None:
+    """Compile the offline engine's patterns once, so the first user's draft is as fast as the rest."""
+    from ..engines.offline import OfflineEngine
+
+    try:
+        OfflineEngine().draft("项目名称:预热。年度目标:全年培训100人次,合格率不低于95%。")
+    except Exception:  # warm-up must never stop the app
+        pass
+
+
+__all__ = ["AppService", "DraftStore", "create_service"]

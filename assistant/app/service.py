@@ -1,0 +1,436 @@
+"""What the app does, without Gradio: each user action takes the session's draft id and returns a View.
+
+The canonical draft lives in the store (every revision saved before it is shown); the UI only renders it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..config import NO_MODEL_HINT, Settings
+from ..core.findings import SEVERITY_LABELS, Finding, Report, Severity
+from ..core.io import FormatError, load_draft_bytes, read_bytes, render
+from ..core.io.docx import docx_text
+from ..core.io import decode_text
+from ..core.model import ORIGIN_LABELS, Draft, Kind, Origin
+from ..core.patch import PatchError, apply_ops
+from ..core.profiles import all_profiles, get_profile, guess_profile
+from ..core.validator import apply_fix, fix_all, validate
+from ..engines import Engine, EngineError, get_engine
+from ..engines.offline.commands import HELP, parse_command
+from ..core.library import load_library
+from .store import DraftStore
+
+COLUMNS = ["目标", "一级指标", "二级指标", "指标名称", "指标值", "绩效标准", "来源"]
+FIELD_OF_COLUMN = {0: "goal", 1: "tier1", 2: "tier2", 3: "name", 4: "value", 5: "standard"}
+UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".json", ".csv")
+MAX_UPLOAD = 10 * 1024 * 1024
+KIND_CHOICES = [("部门整体支出", "department"), ("项目支出", "project")]
+_FORM_HINT = re.compile(r"目标\s*\d|年度目标|绩效目标|职能|项目名称|资金|年度工作任务|预算")
+
+
+@dataclass
+class View:
+    draft_id: str | None
+    draft: Draft | None
+    report: Report | None
+    reply: str = ""
+    can_undo: bool = False
+    can_redo: bool = False
+    error: str | None = None
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if not self.draft:
+            return []
+        return [[str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, r.standard or "", origin_label(r.origin)]
+                for r in self.draft.indicators]
+
+    @property
+    def suggested_rows(self) -> list[int]:
+        return [i for i, r in enumerate(self.draft.indicators) if r.needs_input] if self.draft else []
+
+    def findings_markdown(self) -> str:
+        if not self.report or not self.draft:
+            return "还没有草稿。在左侧粘贴单位职能、年度任务和绩效目标，或上传材料。"
+        s = self.report.summary()
+        fixable = f"，可一键修正 {s['fixable']} 项" if s["fixable"] else ""
+        lines = [f"**{self.report.profile_title}**：错误 {s['errors']} 项，提示 {s['warnings']} 项{fixable}。"]
+        for f in self.report.findings:
+            if f.severity is Severity.INFO:
+                continue
+            mark = "<b style='color:#b42318'>【错误】</b>" if f.severity is Severity.ERROR else "<b style='color:#b54708'>【提示】</b>"
+            lines.append(f"- {mark}{esc(f.message)}"
+                         + (f"<br>　建议：{esc(f.fix)}" if f.fix else ""))
+        if len(lines) == 1:
+            lines.append("- 没有发现问题。")
+        return "\n".join(lines)
+
+    def fix_choices(self) -> list[tuple[str, int]]:
+        if not self.report:
+            return []
+        out = []
+        for i, f in enumerate(self.report.findings):
+            if f.applicable:
+                where = f"第{f.row + 1}行 " if f.row is not None else ""
+                out.append((f"[{f.code}] {where}{f.fix or f.message}"[:80], i))
+        return out
+
+    def funding_rows(self) -> list[list[str]]:
+        if not self.draft:
+            return []
+        f = self.draft.funding
+        rows = []
+        if f.total is not None:
+            rows.append(["资金总额", fmt(f.total), ""])
+        for section, label in (("income", "收入"), ("expense", "支出"), ("sources", "来源"), ("breakdown", "明细")):
+            for line in getattr(f, section):
+                rows.append([f"{label}·{line.name}", fmt(line.amount), line.share or ""])
+        for p in self.draft.projects:
+            rows.append([f"项目·{p.name}", fmt(p.annual_budget), p.type or ""])
+        return rows
+
+
+def origin_label(o: Origin) -> str:
+    return "⚠ " + ORIGIN_LABELS[o] if o is Origin.SUGGESTED else ORIGIN_LABELS[o]
+
+
+def esc(text: str | None) -> str:
+    return html.escape(text or "", quote=False)
+
+
+def fmt(x: float | None) -> str:
+    if x is None:
+        return ""
+    return str(int(x)) if float(x).is_integer() else f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def profile_choices() -> list[tuple[str, str]]:
+    return [(f"{pid}｜{p.title}", pid) for pid, p in all_profiles().items()]
+
+
+class AppService:
+    def __init__(self, store: DraftStore, settings: Settings, engine_factory: Callable[[], tuple[Engine, str]] | None
+                 = None, export_dir: Path | None = None):
+        self.store = store
+        self.settings = settings
+        self._engine_factory = engine_factory or (lambda: get_engine("auto", settings))
+        self.engine, self.engine_note = self._engine_factory()
+        self.export_dir = export_dir or Path(tempfile.gettempdir()) / "indicator-assistant-exports"
+        self.export_dir.mkdir(parents=True, exist_ok=True)
+        self.model_slots = threading.BoundedSemaphore(max(1, settings.llm_concurrency))
+        self.library = load_library()
+
+    # --- identity -----------------------------------------------------------------------------------
+    @property
+    def uses_model(self) -> bool:
+        return self.engine.name != "offline"
+
+    def badge(self) -> str:
+        if self.uses_model:
+            return f"当前引擎：**{self.engine.label}**"
+        return "当前引擎：**离线规则引擎**（未配置大模型）"
+
+    def badge_hint(self) -> str:
+        return "" if self.uses_model else NO_MODEL_HINT
+
+    # --- loading ------------------------------------------------------------------------------------
+    def view(self, draft_id: str | None, reply: str = "", error: str | None = None) -> View:
+        if not draft_id:
+            return View(None, None, None, reply, error=error)
+        cur = self.store.current(draft_id)
+        if cur is None:
+            return View(None, None, None, reply, error=error)
+        _, draft = cur
+        undo, redo = self.store.can_move(draft_id)
+        return View(draft_id, draft, validate(draft), reply, undo, redo, error)
+
+    def open(self, draft_id: str | None, owner: str) -> View:
+        if draft_id and self.store.owner_of(draft_id) == owner:
+            return self.view(draft_id)
+        return self.view(None)
+
+    def recent(self, owner: str) -> list[tuple[str, str]]:
+        import time
+
+        out = []
+        for d in self.store.recent(owner):
+            when = time.strftime("%m-%d %H:%M", time.localtime(d.updated))
+            out.append((f"{d.title}（{when}，第{d.rev}版）", d.id))
+        return out
+
+    def _save(self, owner: str, draft_id: str | None, draft: Draft, note: str) -> str:
+        if draft_id and self.store.owner_of(draft_id) == owner:
+            self.store.save(draft_id, draft, note)
+            return draft_id
+        did, _ = self.store.create(owner, draft, note)
+        return did
+
+    # --- chat ---------------------------------------------------------------------------------------
+    def is_new_material(self, message: str, draft: Draft | None) -> bool:
+        if draft is None:
+            return True
+        if len(message) >= 80 and _FORM_HINT.search(message):
+            return parse_command(message, draft, guess_profile(draft)[0], self.library) is None
+        return False
+
+    def stage_text(self, draft_id: str | None, message: str) -> str:
+        cur = self.store.current(draft_id) if draft_id else None
+        if self.is_new_material(message, cur[1] if cur else None):
+            return f"正在起草（{self.engine.label}）：提取单位、目标、资金和原文中的数值…"
+        return f"正在按指令修改（{self.engine.label}）…"
+
+    def chat(self, owner: str, draft_id: str | None, message: str, history: list[dict],
+             progress: Callable[[str], None] | None = None) -> View:
+        message = (message or "").strip()
+        current = self.store.current(draft_id)[1] if draft_id and self.store.current(draft_id) else None
+        if not message:
+            return self.view(draft_id, "请输入文字材料或修改指令。" + ("" if current else "\n" + HELP.splitlines()[0]))
+        if self.is_new_material(message, current):
+            return self.draft_from_text(owner, draft_id, message, progress)
+        return self.revise(owner, draft_id, current, message, history, progress)  # type: ignore[arg-type]
+
+    def draft_from_text(self, owner: str, draft_id: str | None, text: str,
+                        progress: Callable[[str], None] | None = None, profile: str | None = None) -> View:
+        if progress:
+            progress("正在起草：提取单位、年度目标、资金和原文中的数值目标…" if not self.uses_model else
+                     f"正在起草：调用{self.engine.label}（可能需要几十秒）…")
+        try:
+            with self._slot():
+                out = self.engine.draft(text, profile=profile)
+        except EngineError as e:
+            return self.view(draft_id, error=f"起草失败：{e}" + ("" if draft_id is None else "（当前草稿未改动）"))
+        did, _ = self.store.create(owner, out.draft, "起草")
+        s = out.report.summary()
+        need = out.needs_input
+        lines = [f"已起草 {len(out.draft.indicators)} 行指标（{out.engine}）。检查结果：错误 {s['errors']} 项，提示 {s['warnings']} 项。"]
+        lines += [f"说明：{n}" for n in out.notes]
+        if need:
+            lines.append(f"表中 {len(need)} 行标有“⚠ 建议，待确认”：数值需要您填写或确认（第{'、'.join(str(i + 1) for i in need[:12])}行）。")
+        lines.append("可以直接编辑右侧表格，或在这里输入修改指令，如“满意度改成≥95%”“补一个成本指标”“删除第3行”。")
+        return self.view(did, "\n".join(lines))
+
+    def revise(self, owner: str, draft_id: str, draft: Draft, instruction: str, history: list[dict],
+               progress: Callable[[str], None] | None = None) -> View:
+        if progress and self.uses_model:
+            progress(f"正在按指令修改（{self.engine.label}）…")
+        try:
+            with self._slot():
+                out = self.engine.revise(draft, instruction, _plain_history(history))
+        except EngineError as e:
+            return self.view(draft_id, error=f"修改失败：{e}（草稿未改动）")
+        if out.undo:
+            return self.undo(owner, draft_id)
+        if out.changes:
+            self._save(owner, draft_id, out.draft, f"指令：{instruction[:60]}")
+        return self.view(draft_id, out.reply)
+
+    # --- table ----------------------------------------------------------------------------------------
+    def edit_cell(self, owner: str, draft_id: str, row: int, col: int, value: str) -> View:
+        cur = self.store.current(draft_id)
+        if cur is None:
+            return self.view(None, error="还没有草稿，无法编辑。")
+        draft = cur[1]
+        field = FIELD_OF_COLUMN.get(col)
+        if field is None:
+            return self.view(draft_id, "“来源”列由系统维护：确认建议行请输入“确认第N行”。")
+        value = (value or "").strip()
+        if field == "goal":
+            if value and not value.isdigit():
+                return self.view(draft_id, error=f"第{row + 1}行“目标”应为数字（年度目标序号）。")
+            new_value: object = int(value) if value else None
+        else:
+            new_value = value
+        if row >= len(draft.indicators):
+            ops = [{"op": "add_row", "row": {field: new_value, "name": value if field == "name" else "新指标",
+                                              "origin": Origin.USER.value}}]
+        else:
+            r = draft.indicators[row]
+            if str(getattr(r, field) or "") == str(new_value or ""):
+                return self.view(draft_id)
+            fields = {field: new_value}
+            if field in ("name", "value", "standard"):
+                fields["origin"] = Origin.USER.value
+            ops = [{"op": "update_row", "row_id": r.id, "fields": fields}]
+        try:
+            new, changes = apply_ops(draft, ops)
+        except PatchError as e:
+            return self.view(draft_id, error=f"未修改：{e}")
+        self._save(owner, draft_id, new, f"编辑：{'；'.join(changes)[:80]}")
+        return self.view(draft_id)
+
+    def save_table(self, owner: str, draft_id: str, rows: list[list[str]]) -> View:
+        """The safety net: reconcile the whole grid with the draft (edits the .edit event may have missed)."""
+        cur = self.store.current(draft_id)
+        if cur is None:
+            return self.view(None, error="还没有草稿。")
+        draft = cur[1]
+        ops: list[dict] = []
+        for i, cells in enumerate(rows):
+            cells = [("" if c is None else str(c)).strip() for c in list(cells) + [""] * 7][:7]
+            if i >= len(draft.indicators):
+                if any(cells[:6]):
+                    ops.append({"op": "add_row", "row": {"goal": int(cells[0]) if cells[0].isdigit() else None,
+                                                          "tier1": cells[1], "tier2": cells[2], "name": cells[3] or "新指标",
+                                                          "value": cells[4], "standard": cells[5] or None,
+                                                          "origin": Origin.USER.value}})
+                continue
+            r = draft.indicators[i]
+            fields = {}
+            for col, fld in FIELD_OF_COLUMN.items():
+                old = str(getattr(r, fld) or "")
+                if cells[col] != old:
+                    fields[fld] = (int(cells[col]) if cells[col].isdigit() else None) if fld == "goal" else cells[col]
+            if fields:
+                if {"name", "value", "standard"} & set(fields):
+                    fields["origin"] = Origin.USER.value
+                ops.append({"op": "update_row", "row_id": r.id, "fields": fields})
+        if len(rows) < len(draft.indicators):
+            ops += [{"op": "delete_row", "row_id": r.id} for r in draft.indicators[len(rows):]]
+        if not ops:
+            return self.view(draft_id, "表格与草稿一致，无需保存。")
+        try:
+            new, changes = apply_ops(draft, ops)
+        except PatchError as e:
+            return self.view(draft_id, error=f"未保存：{e}")
+        self._save(owner, draft_id, new, "保存表格修改")
+        return self.view(draft_id, f"已保存 {len(changes)} 处修改。")
+
+    def set_header(self, owner: str, draft_id: str, unit: str, year: str, kind: str, profile: str) -> View:
+        cur = self.store.current(draft_id) if draft_id else None
+        if cur is None:
+            return self.view(None)
+        draft = cur[1]
+        ops: list[dict] = []
+        if (unit or "") != (draft.header.unit or ""):
+            ops.append({"op": "set_header", "field": "unit", "value": unit or None})
+        y = str(year or "").strip()
+        if y != str(draft.header.year or ""):
+            if y and not re.fullmatch(r"20\d{2}", y):
+                return self.view(draft_id, error="年度应为四位数字，如 2025。")
+            ops.append({"op": "set_header", "field": "year", "value": int(y) if y else None})
+        if kind and kind != draft.kind.value:
+            ops.append({"op": "set_field", "field": "kind", "value": kind})
+        if profile and profile != draft.profile:
+            get_profile(profile)
+            ops.append({"op": "set_field", "field": "profile", "value": profile})
+        if not ops:
+            return self.view(draft_id)
+        new, changes = apply_ops(draft, ops)
+        self._save(owner, draft_id, new, "修改表头")
+        return self.view(draft_id, "已更新：" + "；".join(changes))
+
+    # --- findings -------------------------------------------------------------------------------------
+    def apply_finding(self, owner: str, draft_id: str, index: int | None) -> View:
+        v = self.view(draft_id)
+        if not v.draft or not v.report or index is None or not 0 <= int(index) < len(v.report.findings):
+            return self.view(draft_id, error="请先选择一条可修正的问题。")
+        f: Finding = v.report.findings[int(index)]
+        try:
+            new, changes = apply_fix(v.draft, f)
+        except PatchError as e:
+            return self.view(draft_id, error=str(e))
+        self._save(owner, draft_id, new, f"修正 {f.code}")
+        return self.view(draft_id, "已修正：" + "；".join(changes))
+
+    def fix_everything(self, owner: str, draft_id: str) -> View:
+        v = self.view(draft_id)
+        if not v.draft:
+            return v
+        new, changes = fix_all(v.draft)
+        if not changes:
+            return self.view(draft_id, "没有可以自动修正的问题。")
+        self._save(owner, draft_id, new, f"自动修正 {len(changes)} 处")
+        return self.view(draft_id, f"已自动修正 {len(changes)} 处：\n" + "\n".join(f"- {c}" for c in changes[:20]))
+
+    # --- undo / redo ------------------------------------------------------------------------------------
+    def undo(self, owner: str, draft_id: str | None) -> View:
+        return self._move(owner, draft_id, -1, "已撤销到上一版。", "已经是最早的版本。")
+
+    def redo(self, owner: str, draft_id: str | None) -> View:
+        return self._move(owner, draft_id, +1, "已重做。", "没有可以重做的修改。")
+
+    def _move(self, owner: str, draft_id: str | None, step: int, ok: str, none: str) -> View:
+        if not draft_id or self.store.owner_of(draft_id) != owner:
+            return self.view(draft_id, none)
+        moved = self.store.move(draft_id, step)
+        return self.view(draft_id, ok if moved else none)
+
+    # --- files ------------------------------------------------------------------------------------------
+    def upload(self, owner: str, draft_id: str | None, path: str | None) -> View:
+        if not path:
+            return self.view(draft_id)
+        p = Path(path)
+        name = p.name
+        if p.suffix.lower() not in UPLOAD_TYPES:
+            return self.view(draft_id, error=f"不支持“{p.suffix}”文件。可上传：{'、'.join(UPLOAD_TYPES)}。")
+        try:
+            if p.stat().st_size > MAX_UPLOAD:
+                return self.view(draft_id, error="文件超过 10 MB。")
+            data = read_bytes(p)
+            if p.suffix.lower() in (".txt", ".md", ".docx"):
+                text = docx_text(data) if p.suffix.lower() == ".docx" else decode_text(data, name)
+                return self.draft_from_text(owner, draft_id, text)
+            draft = load_draft_bytes(data, name)
+        except FormatError as e:
+            return self.view(draft_id, error=str(e).replace(str(p), name))
+        except Exception as e:  # a malformed .docx can raise anything from lxml/zipfile
+            return self.view(draft_id, error=f"无法读取文件 {name}（{type(e).__name__}）。")
+        prof = guess_profile(draft)[0]
+        draft.profile = draft.profile or prof.id
+        did, _ = self.store.create(owner, draft, f"导入 {name}")
+        report = validate(draft)
+        s = report.summary()
+        reply = [f"已读取 {name}：{len(draft.indicators)} 行指标，按“{report.profile_title}”检查：错误 {s['errors']} 项，"
+                 f"提示 {s['warnings']} 项（右侧列出）。"]
+        if self.uses_model:
+            try:
+                with self._slot():
+                    review = self.engine.review(draft)
+                extra = [f for f in review.findings if f.code == "AI"]
+                reply.append(f"审阅意见（{self.engine.label}）：{review.summary}")
+                reply += [f"- {('第' + str(f.row + 1) + '行：') if f.row is not None else ''}{f.message} 建议：{f.fix}"
+                          for f in extra[:12]]
+            except EngineError as e:
+                reply.append(f"模型审阅未完成：{e}")
+        else:
+            reply.append("离线模式只做规则检查；配置大模型后还会给出改写建议。")
+        return self.view(did, "\n".join(reply))
+
+    def export(self, draft_id: str | None, fmt: str) -> str | None:
+        v = self.view(draft_id)
+        if not v.draft:
+            return None
+        data = render(v.draft, fmt, v.report if fmt in ("xlsx", "docx", "md") else None)
+        name = re.sub(r"[\\/:*?\"<>|\s]+", "_", (v.draft.header.project_name or v.draft.header.unit or "绩效目标表"))[:40]
+        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        out = folder / f"{name}_绩效目标表.{fmt}"
+        out.write_bytes(data)
+        return str(out)
+
+    def _slot(self):
+        return self.model_slots if self.uses_model else _NullCtx()
+
+
+class _NullCtx:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
+
+
+def _plain_history(history: list[dict]) -> list[dict]:
+    out = []
+    for m in history[-8:]:
+        content = m.get("content")
+        if isinstance(content, list):
+            content = " ".join(c.get("text", "") for c in content if isinstance(c, dict))
+        out.append({"role": m.get("role", "user"), "content": str(content or "")[:500]})
+    return out

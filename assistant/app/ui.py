@@ -1,0 +1,222 @@
+"""The Gradio app: chat on the left, the draft on the right. Handlers are thin wrappers over AppService."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from .service import COLUMNS, KIND_CHOICES, UPLOAD_TYPES, AppService, View, esc, profile_choices
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES_DIR = ROOT / "examples"
+CSS = """
+.gradio-container {max-width: 100% !important; font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif;}
+#badge {font-size: 0.9em;}
+#findings {max-height: 260px; overflow-y: auto; font-size: 0.92em;}
+#draft-table td {font-size: 0.9em;}
+"""
+
+
+def example_prompts() -> list[str]:
+    out = []
+    for p in sorted(EXAMPLES_DIR.glob("prose-*.txt")):
+        out.append(p.read_text(encoding="utf-8").strip())
+    return out + ["满意度改成≥95%", "补一个成本指标", "删除第3行", "帮助"]
+
+
+def build(service: AppService) -> gr.Blocks:
+    with gr.Blocks(title="绩效指标助手") as demo:
+        browser = gr.BrowserState({"owner": "", "draft_id": ""}, storage_key="indicator-assistant-v1")
+        sess = gr.State({"owner": "", "draft_id": None})
+        with gr.Row():
+            gr.Markdown("### 绩效指标助手　<small>绩效目标申报表起草 · 检查 · 导出</small>")
+            badge = gr.Markdown(service.badge() + (f"<br><small>{esc(service.badge_hint())}</small>"
+                                                   if service.badge_hint() else ""), elem_id="badge")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=420):
+                chat = gr.Chatbot(label="对话", height=330, buttons=["copy"], sanitize_html=True)
+                msg = gr.Textbox(label="粘贴材料或输入修改指令", lines=3, max_lines=12, elem_id="message",
+                                 placeholder="粘贴单位职能、年度任务、年度绩效目标和资金情况，点“发送”起草；"
+                                             "已有草稿时可输入“满意度改成≥95%”“补一个成本指标”“删除第3行”等。")
+                with gr.Row():
+                    send = gr.Button("发送", variant="primary", elem_id="send")
+                    help_btn = gr.Button("离线指令说明", size="sm")
+                    upload = gr.UploadButton("上传材料或已填好的表", file_types=list(UPLOAD_TYPES), type="filepath",
+                                             size="sm", elem_id="upload")
+                gr.Markdown("<small>可上传 .txt .docx 文字材料起草，或 .xlsx .json .csv 已填好的表审核（10 MB 以内）。</small>")
+                gr.Examples(examples=[[e] for e in example_prompts()], inputs=[msg], label="示例（点击填入）",
+                            examples_per_page=8)
+                with gr.Accordion("最近的草稿", open=False):
+                    recent = gr.Dropdown(label="选择草稿", choices=[], interactive=True)
+                    open_btn = gr.Button("打开所选草稿", size="sm")
+            with gr.Column(scale=7, min_width=560):
+                with gr.Row():
+                    unit = gr.Textbox(label="单位", scale=3)
+                    year = gr.Textbox(label="年度", scale=1)
+                    kind = gr.Dropdown(KIND_CHOICES, label="类型", scale=2)
+                    profile = gr.Dropdown(profile_choices(), label="规则版本", scale=3)
+                table = gr.Dataframe(headers=COLUMNS, datatype=["str"] * len(COLUMNS), type="array", interactive=True,
+                                     static_columns=[6], wrap=True, max_height=360, elem_id="draft-table",
+                                     column_widths=["6%", "11%", "13%", "27%", "15%", "12%", "16%"],
+                                     label="绩效指标（直接编辑单元格即保存；标“⚠ 建议，待确认”的行需要您填写或确认）")
+                with gr.Row():
+                    save_btn = gr.Button("保存表格修改", size="sm")
+                    undo_btn = gr.Button("撤销", size="sm", interactive=False, elem_id="undo")
+                    redo_btn = gr.Button("重做", size="sm", interactive=False)
+                with gr.Accordion("资金情况", open=False):
+                    funding = gr.Dataframe(headers=["项目", "金额（万元）", "占比/类型"], datatype=["str"] * 3,
+                                           type="array", interactive=False)
+                findings = gr.Markdown(elem_id="findings")
+                with gr.Row():
+                    fix_dd = gr.Dropdown(label="可一键修正的问题", choices=[], scale=4, interactive=True)
+                    fix_btn = gr.Button("应用所选修正", size="sm", scale=1)
+                    fix_all_btn = gr.Button("全部自动修正", size="sm", scale=1)
+                with gr.Row():
+                    exp_xlsx = gr.Button("导出 Excel", size="sm", elem_id="export-xlsx")
+                    exp_docx = gr.Button("导出 Word", size="sm")
+                    exp_csv = gr.Button("导出 CSV", size="sm")
+                    exp_json = gr.Button("导出 JSON", size="sm")
+                download = gr.File(label="下载导出的文件", interactive=False, elem_id="download", visible=False)
+
+        outs = [chat, sess, browser, table, findings, fix_dd, funding, unit, year, kind, profile, undo_btn, redo_btn,
+                recent]
+
+        def paint(view: View, state: dict, history: list, owner: str) -> tuple:
+            state = {"owner": owner, "draft_id": view.draft_id}
+            if view.error:
+                history = history + [{"role": "assistant", "content": "⚠ " + view.error}]
+            elif view.reply:
+                history = history + [{"role": "assistant", "content": view.reply}]
+            d = view.draft
+            return (history, state, {"owner": owner, "draft_id": view.draft_id or ""},
+                    gr.update(value=view.rows or [[""] * len(COLUMNS)]), view.findings_markdown(),
+                    gr.update(choices=view.fix_choices(), value=None), view.funding_rows() or [["", "", ""]],
+                    d.header.unit if d else "", str(d.header.year or "") if d else "",
+                    d.kind.value if d else None, d.profile if d else None,
+                    gr.update(interactive=view.can_undo), gr.update(interactive=view.can_redo),
+                    gr.update(choices=service.recent(owner)))
+
+        def owner_of(state: dict, request: gr.Request | None) -> str:
+            if request is not None and getattr(request, "username", None):
+                return f"user:{request.username}"
+            return state.get("owner") or f"session:{uuid.uuid4().hex}"  # API clients get one per session
+
+        def on_load(saved: dict, request: gr.Request):
+            saved = saved or {}
+            owner = f"user:{request.username}" if getattr(request, "username", None) else (
+                saved.get("owner") or f"browser:{uuid.uuid4().hex}")
+            view = service.open(saved.get("draft_id") or None, owner)
+            history = [] if view.draft is None else [{"role": "assistant", "content": "已恢复上次的草稿。"}]
+            return paint(view, {}, history, owner)
+
+        def on_send(message: str, history: list, state: dict, request: gr.Request):
+            owner = owner_of(state, request)
+            text = (message or "").strip()
+            if not text:
+                yield (gr.skip(),) * len(outs) + (message,)
+                return
+            shown = esc(text if len(text) <= 600 else text[:600] + "…（共" + str(len(text)) + "字）")
+            history = list(history or []) + [{"role": "user", "content": shown}]
+            pending = history + [{"role": "assistant", "content": service.stage_text(state.get("draft_id"), text)}]
+            yield (pending,) + (gr.skip(),) * (len(outs) - 1) + ("",)
+            view = service.chat(owner, state.get("draft_id"), text, history)
+            yield paint(view, state, history, owner) + ("",)
+
+        send.click(on_send, [msg, chat, sess], outs + [msg], concurrency_limit=16, concurrency_id="chat", api_name="chat")
+        msg.submit(on_send, [msg, chat, sess], outs + [msg], concurrency_limit=16, concurrency_id="chat",
+                   api_visibility="private")
+
+        def on_help(history: list, state: dict, request: gr.Request):
+            from ..engines.offline.commands import HELP
+
+            owner = owner_of(state, request)
+            return paint(service.view(state.get("draft_id"), HELP), state, list(history or []), owner)
+
+        help_btn.click(on_help, [chat, sess], outs)
+
+        def on_edit(state: dict, history: list, evt: gr.EditData, request: gr.Request):
+            owner = owner_of(state, request)
+            row, col = evt.index
+            view = service.edit_cell(owner, state.get("draft_id"), int(row), int(col), str(evt.value or ""))
+            return paint(view, state, list(history or []), owner)
+
+        table.edit(on_edit, [sess, chat], outs, concurrency_limit=16, api_visibility="private")
+
+        def on_save(rows: Any, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            data = rows.values.tolist() if hasattr(rows, "values") else (rows or [])
+            return paint(service.save_table(owner, state.get("draft_id"), data), state, list(history or []), owner)
+
+        save_btn.click(on_save, [table, sess, chat], outs, api_name="save_table")
+
+        def on_header(u, y, k, p, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            if not state.get("draft_id"):
+                return (gr.skip(),) * len(outs)
+            return paint(service.set_header(owner, state["draft_id"], u, y, k, p), state, list(history or []), owner)
+
+        for comp in (unit, year):
+            comp.blur(on_header, [unit, year, kind, profile, sess, chat], outs)
+        for comp in (kind, profile):
+            comp.input(on_header, [unit, year, kind, profile, sess, chat], outs)
+
+        def simple(method):
+            def handler(state: dict, history: list, request: gr.Request):
+                owner = owner_of(state, request)
+                return paint(getattr(service, method)(owner, state.get("draft_id")), state, list(history or []), owner)
+            return handler
+
+        undo_btn.click(simple("undo"), [sess, chat], outs, api_name="undo")
+        redo_btn.click(simple("redo"), [sess, chat], outs, api_name="redo")
+        fix_all_btn.click(simple("fix_everything"), [sess, chat], outs, api_name="fix_all")
+
+        def on_fix(choice, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            return paint(service.apply_finding(owner, state.get("draft_id"), choice), state, list(history or []), owner)
+
+        fix_btn.click(on_fix, [fix_dd, sess, chat], outs)
+
+        def on_upload(path, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            name = Path(path).name if path else ""
+            history = list(history or []) + [{"role": "user", "content": f"📎 上传 {esc(name)}"}]
+            return paint(service.upload(owner, state.get("draft_id"), path), state, history, owner)
+
+        upload.upload(on_upload, [upload, sess, chat], outs, concurrency_limit=8, concurrency_id="chat", api_name="upload")
+
+        def on_open(choice, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            view = service.open(choice, owner)
+            if view.draft is None:
+                view = service.view(state.get("draft_id"), error="无法打开所选草稿。")
+            else:
+                view.reply = "已打开草稿。"
+            return paint(view, state, list(history or []), owner)
+
+        open_btn.click(on_open, [recent, sess, chat], outs)
+
+        for btn, fmt in ((exp_xlsx, "xlsx"), (exp_docx, "docx"), (exp_csv, "csv"), (exp_json, "json")):
+            def on_export(state: dict, _fmt=fmt):
+                path = service.export(state.get("draft_id"), _fmt)
+                if path is None:
+                    gr.Warning("还没有草稿，无法导出。")
+                    return gr.update(visible=False)
+                return gr.update(value=path, visible=True)
+            btn.click(on_export, [sess], [download], concurrency_limit=4, api_name=f"export_{fmt}")
+
+        demo.load(on_load, [browser], outs, api_visibility="private")
+    return demo
+
+
+def launch(service: AppService, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
+           prevent_thread_lock: bool = False, quiet: bool = False):
+    demo = build(service)
+    demo.queue(default_concurrency_limit=16, max_size=256)
+    theme = gr.themes.Default(font=[gr.themes.Font(n) for n in ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC")]
+                              + ["sans-serif"])
+    return demo.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=prevent_thread_lock,
+                       quiet=quiet, show_error=False, max_file_size="10mb", theme=theme, css=CSS,
+                       allowed_paths=[str(service.export_dir)], footer_links=[], ssr_mode=False), demo

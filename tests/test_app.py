@@ -1,0 +1,198 @@
+"""The app: handlers tested directly, the launched app through gradio_client, and persistence/concurrency."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from assistant.app import create_service
+from assistant.app.service import AppService
+from assistant.app.store import DraftStore
+from assistant.config import load_settings
+from assistant.core.io import load_draft, render
+
+from .conftest import ROOT
+
+PROSE = (ROOT / "examples" / "prose-guangshui-2020.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def service(tmp_path) -> AppService:
+    return create_service(load_settings(), data_dir=tmp_path / "data")
+
+
+def test_offline_badge_says_no_model(service):
+    assert "离线规则引擎" in service.badge() and "未配置大模型" in service.badge()
+    assert "ASSISTANT_LLM_BASE_URL" in service.badge_hint()
+
+
+def test_draft_edit_undo_redo_and_persistence(service, tmp_path):
+    v = service.chat("alice", None, PROSE, [])
+    assert v.draft_id and any(r[4] == "≥47000人" for r in v.rows)
+    assert v.suggested_rows and all("建议" in v.rows[i][6] for i in v.suggested_rows if v.draft.indicators[i].origin.value == "suggested")
+    errors_before = v.report.summary()["errors"]
+    i = v.suggested_rows[0]
+    v2 = service.edit_cell("alice", v.draft_id, i, 4, "2020年12月底前")
+    assert v2.rows[i][4] == "2020年12月底前" and v2.rows[i][6] == "用户填写"
+    assert v2.report.summary()["errors"] == errors_before - 1 and v2.can_undo
+    v3 = service.undo("alice", v.draft_id)
+    assert v3.rows[i][4] != "2020年12月底前" and v3.can_redo
+    v4 = service.redo("alice", v.draft_id)
+    assert v4.rows[i][4] == "2020年12月底前"
+    # a server restart (a new service on the same database) finds the draft as it was
+    again = create_service(load_settings(), data_dir=tmp_path / "data")
+    assert again.open(v.draft_id, "alice").rows == v4.rows
+    assert again.open(v.draft_id, "mallory").draft is None  # another user's draft is not theirs to open
+    assert service.recent("alice")[0][1] == v.draft_id and service.recent("bob") == []
+
+
+def test_chat_commands_and_unknown_instruction(service):
+    v = service.chat("a", None, PROSE, [])
+    v = service.chat("a", v.draft_id, "满意度改成≥95%", [])
+    assert "≥95%" in v.reply and any(r[4] == "≥95%" for r in v.rows)
+    n = len(v.rows)
+    v = service.chat("a", v.draft_id, "删除第1行", [])
+    assert len(v.rows) == n - 1
+    v2 = service.chat("a", v.draft_id, "请把表格变得更好", [])
+    assert "没有理解" in v2.reply and v2.rows == v.rows
+
+
+def test_bad_cell_value_keeps_draft(service):
+    v = service.chat("a", None, PROSE, [])
+    bad = service.edit_cell("a", v.draft_id, 0, 0, "第一")
+    assert bad.error and bad.rows == v.rows
+    src = service.edit_cell("a", v.draft_id, 0, 6, "x")
+    assert "来源" in src.reply and src.rows == v.rows
+
+
+def test_save_table_safety_net(service):
+    v = service.chat("a", None, PROSE, [])
+    rows = [list(r) for r in v.rows]
+    rows[0][3] = "企业职工养老保险在职参保人数"
+    rows.append(["1", "产出指标", "数量指标", "政策宣传活动次数", "≥12次", "计划标准", ""])
+    v2 = service.save_table("a", v.draft_id, rows)
+    assert v2.rows[0][3] == "企业职工养老保险在职参保人数"
+    assert any(r[3] == "政策宣传活动次数" and r[1] == "产出指标" for r in v2.rows)  # placed with its goal and tier
+    assert "已保存 2 处" in v2.reply
+
+
+def test_findings_fix_one_and_all(service, seed_path):
+    v = service.upload("a", None, str(seed_path))
+    assert "错误" in v.reply and v.fix_choices()
+    label, idx = v.fix_choices()[0]
+    v2 = service.apply_finding("a", v.draft_id, idx)
+    assert v2.reply.startswith("已修正")
+    v3 = service.fix_everything("a", v.draft_id)
+    assert "已自动修正" in v3.reply
+    assert v3.report.summary()["errors"] < v.report.summary()["errors"]
+
+
+@pytest.mark.parametrize("name,data,ok", [
+    ("form.json", None, True), ("form.xlsx", None, True), ("rows.csv", "一级指标,二级指标,指标名称,指标值\n产出指标,数量指标,培训人次,≥100人次\n".encode(), True),
+    ("prose.txt", PROSE.encode(), True), ("junk.xlsx", b"not a workbook" * 10, False), ("evil.exe", b"MZ", False),
+    ("broken.docx", b"PK\x03\x04 broken", False), ("empty.json", b"", False)])
+def test_uploads(service, tmp_path, seed_path, name, data, ok):
+    if data is None:
+        data = seed_path.read_bytes() if name.endswith(".json") else render(load_draft(seed_path), "xlsx")
+    p = tmp_path / name
+    p.write_bytes(data)
+    before = service.chat("a", None, PROSE, [])
+    v = service.upload("a", before.draft_id, str(p))
+    if ok:
+        assert v.draft is not None and not v.error and v.draft_id != before.draft_id
+    else:
+        assert v.error and v.draft_id == before.draft_id and v.rows == before.rows  # the current draft is kept
+        assert str(tmp_path) not in v.error  # no server paths in messages
+
+
+def test_exports_open(service, tmp_path):
+    v = service.chat("a", None, PROSE, [])
+    for fmt in ("xlsx", "docx", "csv", "json"):
+        path = Path(service.export(v.draft_id, fmt))
+        assert path.exists() and path.stat().st_size > 0 and str(service.export_dir) in str(path)
+    assert load_draft(Path(service.export(v.draft_id, "xlsx"))).indicators[0].value == v.rows[0][4]
+    assert service.export(None, "xlsx") is None
+
+
+def test_user_text_is_escaped(service):
+    v = service.chat("a", None, "项目名称:<script>alert(1)</script>培训。年度目标:全年培训教师600人次。", [])
+    assert "<script>" not in v.findings_markdown()
+
+
+def test_twenty_sessions_at_once_no_errors_no_cross_talk(service):
+    results: dict[int, object] = {}
+    errors: list[BaseException] = []
+
+    def work(i: int):
+        try:
+            text = f"项目名称:第{i}号培训项目。年度目标:全年培训学员{100 + i}人次,培训合格率不低于95%。"
+            v = service.chat(f"user{i}", None, text, [])
+            v = service.chat(f"user{i}", v.draft_id, "满意度改成≥96%", [])
+            results[i] = v
+        except BaseException as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    for i, v in results.items():
+        values = {r[4] for r in v.rows}
+        assert f"≥{100 + i}人次" in values
+        assert not any(f"≥{100 + j}人次" in values for j in range(20) if j != i)
+        assert service.store.owner_of(v.draft_id) == f"user{i}"
+
+
+def test_store_on_any_sqlalchemy_url(tmp_path):
+    store = DraftStore(f"sqlite:///{tmp_path / 'x.db'}")
+    from assistant.core.model import Draft
+
+    did, rev = store.create("o", Draft())
+    assert rev == 1 and store.save(did, Draft(), "second") == 2
+    assert store.move(did, -1)[0] == 1 and store.save(did, Draft(), "branch") == 2  # the redo branch is dropped
+    assert [r for r, _, _ in store.history(did)] == [1, 2]
+
+
+# --- the launched app, driven through gradio_client ---------------------------------------------------
+
+@pytest.fixture
+def launched(tmp_path):
+    from assistant.app.ui import launch
+
+    service = create_service(load_settings(), data_dir=tmp_path / "data")
+    _, demo = launch(service, port=0 if False else _free_port(), prevent_thread_lock=True, quiet=True)
+    yield demo, service
+    demo.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_gradio_client_draft_revise_export(launched):
+    from gradio_client import Client
+
+    demo, service = launched
+    client = Client(demo.local_url, verbose=False)
+    def grid(out):
+        tables = [x.get("value", x) for x in out if isinstance(x, dict)]
+        return next(t for t in tables if isinstance(t, dict) and "目标" in t.get("headers", []))["data"]
+
+    out = client.predict(PROSE, [], api_name="/chat")
+    assert any("≥47000人" in r for r in grid(out))
+    out = client.predict("满意度改成≥95%", out[0], api_name="/chat")
+    assert any("≥95%" in r for r in grid(out))
+    result = client.predict(api_name="/export_xlsx")
+    path = result.get("value", result) if isinstance(result, dict) else result
+    path = path.get("path", path) if isinstance(path, dict) else path
+    assert Path(path).exists() and load_draft(Path(path)).indicators
+    assert "ASSISTANT_LLM_API_KEY" not in json.dumps(client.view_api(print_info=False, return_format="dict"))

@@ -1,0 +1,120 @@
+"""The app in a real browser (Debian chromium + Playwright): draft, edit a cell, export, reload."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "tests" / "artifacts"))
+PROSE = (ROOT / "examples" / "prose-guangshui-2020.txt").read_text(encoding="utf-8")
+
+pytestmark = pytest.mark.browser
+
+
+def _require_browser():
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (.ci/run installs it with apt-get)")
+        pytest.skip("chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_url(tmp_path):
+    _require_browser()
+    from assistant.app import create_service
+    from assistant.app.ui import launch
+    from assistant.config import load_settings
+
+    service = create_service(load_settings(), data_dir=tmp_path / "data")
+    _, demo = launch(service, port=_free_port(), prevent_thread_lock=True, quiet=True)
+    yield demo.local_url
+    demo.close()
+
+
+@pytest.fixture
+def page():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--no-first-run", "--disable-sync"])
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True, locale="zh-CN")
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def _errors(page) -> int:
+    m = re.search(r"错误 (\d+) 项", page.locator("#findings").inner_text())
+    return int(m.group(1)) if m else -1
+
+
+def test_draft_edit_export_reload(app_url, page, tmp_path):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(app_url)
+    page.wait_for_selector("#message textarea", timeout=30000)
+    page.fill("#message textarea", PROSE)
+    t0 = time.perf_counter()
+    page.click("#send")
+    page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('47000')", timeout=30000)
+    shown_after = time.perf_counter() - t0
+    table_text = page.locator("#draft-table").inner_text()
+    assert "≥47000人" in table_text and "≥32500人" in table_text and "建议，待确认" in table_text
+    page.wait_for_function("(document.querySelector('#findings')||{innerText:''}).innerText.includes('错误')", timeout=10000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "app-drafted.png"))
+    before = _errors(page)
+
+    # edit the first placeholder value: the findings update at once
+    cells = page.locator('#draft-table [data-col="4"]')
+    idx = next(i for i in range(cells.count()) if "待填" in cells.nth(i).inner_text())
+    cells.nth(idx).dblclick()
+    editor = page.locator("#draft-table textarea, #draft-table input").first
+    editor.fill("2020年12月底前")
+    editor.press("Enter")
+    page.wait_for_function(f"!(document.querySelector('#findings')||{{innerText:''}}).innerText.includes('错误 {before} 项')",
+                           timeout=15000)
+    assert _errors(page) == before - 1
+    assert "2020年12月底前" in page.locator("#draft-table").inner_text()
+
+    # export Excel and open the downloaded file
+    page.click("#export-xlsx")
+    link = page.locator("#download a").first
+    link.wait_for(timeout=20000)
+    with page.expect_download() as dl:
+        link.click()
+    saved = tmp_path / "download.xlsx"
+    dl.value.save_as(str(saved))
+    from openpyxl import load_workbook
+
+    cells_text = {str(c.value) for row in load_workbook(saved).active.iter_rows() for c in row if c.value}
+    assert "≥47000人" in cells_text and "2020年12月底前" in cells_text
+
+    # reload: the draft is still there
+    page.reload()
+    page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('2020年12月底前')", timeout=30000)
+    page.screenshot(path=str(ARTIFACTS / "app-reloaded.png"), full_page=True)
+    print(f"offline draft shown {shown_after:.2f}s after the click")
