@@ -197,9 +197,11 @@ class OfflineEngine:
     def _suggested_rows(self, draft: Draft, prof: Profile, sector: str | None,
                         rows: list[Indicator]) -> list[Indicator]:
         out: list[Indicator] = []
-        query = " ".join(filter(None, [draft.header.project_name, draft.header.unit, draft.long_term_goal,
-                                       " ".join(g.text for g in draft.goals), " ".join(draft.tasks),
-                                       (draft.duties or "")[:300]]))
+        # what the draft is about: the project, the rows already stated, then the goals and tasks
+        query = " ".join(filter(None, [draft.header.project_name, draft.header.project_name,
+                                       " ".join(r.name for r in rows if r.origin is Origin.EXTRACTED),
+                                       draft.header.unit, draft.long_term_goal, " ".join(g.text for g in draft.goals),
+                                       " ".join(draft.tasks), (draft.duties or "")[:300]]))
         used = {r.name for r in rows}
         concepts = {_concept(prof, r) for r in rows}
         wanted = [c for c in DRAFT_TIERS if prof.tier2_location(c) or (c == "cost" and prof.tier2_location("cost"))]
@@ -208,8 +210,10 @@ class OfflineEngine:
                 continue
             if concept == "social" and concepts & {"economic", "ecological"}:
                 continue
-            hits = self.library.search(query, sector=sector, dimension=concept, limit=5)
-            entry = next((h.entry for h in hits if h.entry.name not in used), None)
+            hits = self.library.search(query, sector=sector, dimension=concept, limit=8)
+            fits = [h.entry for h in hits if h.entry.name not in used and (
+                not sector or sector in h.entry.sectors or "通用" in h.entry.sectors)]
+            entry = fits[0] if fits else None
             if entry is None:
                 generic = [e for e in self.library.entries if e.dimension == concept and "通用" in e.sectors]
                 entry = generic[0] if generic else None
