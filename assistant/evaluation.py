@@ -243,8 +243,18 @@ METRICS = {
     "invented_numbers": "草稿中非“建议”、非占位的指标值里出现了原文和资金表都没有的数字的行数，全部案例合计（应为 0）。",
     "invalid_tiers": "草稿中一级/二级指标不属于该表样的行数，全部案例合计（应为 0）。",
 }
-_TRANSPORT_FAILURES = ("AuthenticationError", "PermissionDeniedError", "NotFoundError", "APIConnectionError",
-                       "APITimeoutError")
+
+
+def _stops_the_run(e: BaseException) -> bool:
+    """Failures every further case would repeat: bad key, no permission, no such model, endpoint unreachable
+    (a timeout — a subclass of the last — or a reply in the wrong shape may be the case's own)."""
+    try:
+        import openai
+    except ImportError:
+        return False
+    cause = e.__cause__
+    fatal = (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError, openai.APIConnectionError)
+    return isinstance(cause, fatal) and not isinstance(cause, openai.APITimeoutError)
 
 
 def _ratio(hit: int, total: int) -> float | None:
@@ -438,8 +448,7 @@ def run_eval(case_dirs: list[Path], engine: str = "offline", out_dir: Path | Non
             out = eng.draft(case["prose"], profile=case_profile(case), kind=Kind(case.get("kind") or "project"))
             draft, trace = out.draft, (dict(out.trace) if out.trace else None)
         except EngineError as e:
-            cause = type(e.__cause__).__name__ if e.__cause__ else ""
-            if engine == "llm" and cause in _TRANSPORT_FAILURES:
+            if engine == "llm" and _stops_the_run(e):
                 raise  # the endpoint can't be used at all: stop, don't repeat the failure for every case
             draft = Draft(kind=Kind(case.get("kind") or "project"), profile=case_profile(case))
             trace = {"error": str(e), "requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_ms": 0.0}
@@ -490,7 +499,10 @@ def run_eval(case_dirs: list[Path], engine: str = "offline", out_dir: Path | Non
     }
     report["text"] = _markdown(report)
     if out_dir is not None:
-        _write_report(report, drafts, Path(out_dir))
+        try:
+            _write_report(report, drafts, Path(out_dir))
+        except OSError as e:
+            raise EngineError(f"无法写入报告文件夹 {out_dir}：{e.strerror or e}") from e
     return report
 
 

@@ -15,12 +15,7 @@ from assistant.core.io.jsonio import draft_from_json
 from assistant.core.model import Draft, Funding, FundingLine, Goal, Header, Indicator, Kind, Project
 from assistant.core.validator import validate
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_CASES = ROOT.parent / "shared" / "cases"
-EVAL_CASES = ROOT / "evals" / "cases"
-SEED = SHARED_CASES / "seed-guangshui-labor-insurance-2020.json"
-if not SEED.exists():  # fall back to the project's copy
-    SEED = EVAL_CASES / "seed-guangshui-labor-insurance-2020.json"
+from .conftest import EVAL_CASES, ROOT, SEED, SHARED_CASES  # noqa: F401  (re-exported for the rule tests)
 
 # (一级, 二级) pairs as the 2020-project (P2015) profile spells them
 Q = ("产出指标", "数量指标")

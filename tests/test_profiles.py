@@ -314,7 +314,7 @@ def test_validate_reports_the_guessed_profile():
     assert rep.profile == "2021-central"
     assert rep.profile_reason == "按指标层级写法推断"
     assert validate(draft(*complete_rows()), "hunan").profile_reason == "命令行指定"
-    assert validate(draft(*complete_rows()), get_profile("hunan")).profile_reason == "调用方指定"
+    assert validate(draft(*complete_rows()), get_profile("hunan")).profile_reason == "已选定"
 
 
 # --------------------------------------------------------------------------------------------

@@ -133,7 +133,7 @@ def build_context(draft: Draft, profile: Profile) -> Context:
 def validate(draft: Draft, profile: str | Profile | None = None) -> Report:
     _load_rules()
     if isinstance(profile, Profile):
-        prof, reason = profile, "起草时选定"
+        prof, reason = profile, "已选定"
     elif profile:
         prof, reason = get_profile(profile), "命令行指定"
     else:

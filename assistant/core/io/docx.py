@@ -80,9 +80,10 @@ def _table(doc, rows: int, cols: int, widths: list[float]):
 
 def _label_table(doc, items: list[tuple[str, str]]) -> None:
     t = _table(doc, len(items), 2, [3.6, 13.4])
-    for i, (label, value) in enumerate(items):
-        _write(t.cell(i, 0), label, bold=True, center=True, shade=HEAD_SHADE)
-        _write(t.cell(i, 1), value)
+    for (label, value), row in zip(items, t.rows):
+        cells = row.cells
+        _write(cells[0], label, bold=True, center=True, shade=HEAD_SHADE)
+        _write(cells[1], value)
 
 
 def _heading(doc, text: str) -> None:
@@ -160,21 +161,23 @@ def to_document(draft: Draft, report: Report | None = None):
         t = _table(doc, len(rows) + 1, len(TABLE_COLUMNS), [2.0, 2.4, 5.2, 3.2, 2.2, 2.0])
         for j, head in enumerate(TABLE_COLUMNS):
             _write(t.cell(0, j), head, bold=True, center=True, shade=HEAD_SHADE)
+        grid = [r.cells for r in t.rows]  # table.cell() rescans the whole table; read each row once
         for i, row in enumerate(rows, 1):
             shade = SUGGEST_SHADE if row.needs_input else None
-            _write(t.cell(i, 0), row.tier1, center=True)
-            _write(t.cell(i, 1), row.tier2, center=True)
-            _write(t.cell(i, 2), row.name, shade=shade)
-            _write(t.cell(i, 3), row.value, center=True, shade=shade)
-            _write(t.cell(i, 4), row.standard or "", center=True)
-            _write(t.cell(i, 5), origin_note(row), shade=shade, size=9)
+            cells = grid[i]
+            _write(cells[0], row.tier1, center=True)
+            _write(cells[1], row.tier2, center=True)
+            _write(cells[2], row.name, shade=shade)
+            _write(cells[3], row.value, center=True, shade=shade)
+            _write(cells[4], row.standard or "", center=True)
+            _write(cells[5], origin_note(row), shade=shade, size=9)
         t1, t2 = tier_spans(rows)
         for col, plan in ((0, t1), (1, t2)):
             for a, b in plan:
                 if b > a:
-                    top = t.cell(a + 1, col)
+                    top = grid[a + 1][col]
                     text = top.text
-                    merged = top.merge(t.cell(b + 1, col))
+                    merged = top.merge(grid[b + 1][col])
                     _write(merged, text, center=True)
     if any(r.needs_input for r in draft.indicators):
         p = doc.add_paragraph()
@@ -190,10 +193,11 @@ def to_document(draft: Draft, report: Report | None = None):
         t = _table(doc, len(report.findings) + 1, 4, [1.4, 3.2, 6.6, 5.8])
         for j, head in enumerate(["级别", "位置", "问题", "修改建议"]):
             _write(t.cell(0, j), head, bold=True, center=True, shade=HEAD_SHADE)
-        for i, fnd in enumerate(report.findings, 1):
+        for fnd, row in zip(report.findings, t.rows[1:]):
             where = f"第{fnd.row + 1}行" if fnd.row is not None else (fnd.field or "全表")
+            cells = row.cells
             for j, v in enumerate([SEVERITY_LABELS[fnd.severity], f"{fnd.code} {where}", fnd.message, fnd.fix or ""]):
-                _write(t.cell(i, j), v, size=9)
+                _write(cells[j], v, size=9)
     return doc
 
 
