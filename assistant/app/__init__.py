@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from .store import DraftStore, default_url
 def create_service(settings: Settings, db_url: str | None = None, data_dir: Path | None = None) -> AppService:
     data = Path(data_dir or settings.data_dir)
     store = DraftStore(db_url or default_url(data))
-    service = AppService(store, settings, export_dir=data / "exports")
+    # exports are throw-away copies: they go under the system temp directory, not the data directory
+    service = AppService(store, settings, export_dir=Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-")))
     threading.Thread(target=_warm_up, daemon=True).start()
     return service
 

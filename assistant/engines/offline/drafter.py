@@ -250,7 +250,6 @@ def _profile_of(draft: Draft) -> Profile:
 def _refine(t: Target, prof: Profile) -> str:
     """Profiles with social / eco cost tiers (2021-central) take negative side effects there."""
     concepts = prof.concepts2()
-    text = t.name + t.evidence
     if "cost_ecological" in concepts and re.search(r"污染|扬尘|植被|水土流失|噪声超标|排放超标", t.name) and (
             t.pv.op in ("≤", "<", "=")):
         return "cost_ecological"
@@ -258,7 +257,6 @@ def _refine(t: Target, prof: Profile) -> str:
         return "cost_social"
     if t.concept not in concepts:
         return "cost" if t.concept.startswith("cost") else "quantity"
-    del text
     return t.concept
 
 

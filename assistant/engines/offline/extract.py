@@ -191,9 +191,6 @@ def extract_funding(text: str, kind: Kind, sections: list[Section]) -> FundingIn
                 if "其中" in lab:
                     continue
                 _add(f.income, hit_i, mm.amount, "item")
-        if f.income and not any(x.role == "total" for x in f.income):
-            if len([x for x in f.income if x.role == "item"]) == 1 and re.search(r"全部为财政拨款", fund_text):
-                pass
         for m in _PROJECT_PAREN.finditer(fund_text):
             inner = m.group("inner")
             for part in re.split(r"[;；]", inner):
