@@ -25,6 +25,7 @@ from ..core.validator import apply_fix, fix_all, validate
 from ..engines import Engine, EngineError, get_engine
 from ..engines.offline.commands import HELP, parse_command
 from ..core.library import load_library
+from ..core.values import format_amount
 from .store import DraftStore
 
 COLUMNS = ["目标", "一级指标", "二级指标", "指标名称", "指标值", "绩效标准", "来源"]
@@ -106,9 +107,7 @@ def esc(text: str | None) -> str:
 
 
 def fmt(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else f"{x:.4f}".rstrip("0").rstrip(".")
+    return format_amount(x, digits=4)
 
 
 def profile_choices() -> list[tuple[str, str]]:
@@ -189,7 +188,8 @@ class AppService:
     def chat(self, owner: str, draft_id: str | None, message: str, history: list[dict],
              progress: Callable[[str], None] | None = None) -> View:
         message = (message or "").strip()
-        current = self.store.current(draft_id)[1] if draft_id and self.store.current(draft_id) else None
+        found = self.store.current(draft_id) if draft_id else None
+        current = found[1] if found else None
         if not message:
             return self.view(draft_id, "请输入文字材料或修改指令。" + ("" if current else "\n" + HELP.splitlines()[0]))
         if self.is_new_material(message, current):

@@ -191,7 +191,7 @@ def arabize(text: str) -> str:
 
     def pct(m: re.Match[str]) -> str:
         n = cn_to_number(m.group(1))
-        return f"{_fmt_num(n)}%" if n is not None else m.group(0)
+        return f"{format_amount(n)}%" if n is not None else m.group(0)
 
     text = _CN_PERCENT_RE.sub(pct, text)
 
@@ -205,7 +205,7 @@ def arabize(text: str) -> str:
         if s in ("万", "亿", "千", "百", "点") or s.startswith(("万", "亿", "点")):
             return s
         n = cn_to_number(s)
-        return _fmt_num(n) if n is not None else s
+        return format_amount(n) if n is not None else s
 
     return _CN_RUN_RE.sub(run, text)
 
@@ -213,12 +213,13 @@ def arabize(text: str) -> str:
 _MEASURE_WORDS = "人个户家所座台套辆次期篇份项名批条栋株亩年月天日周元万"
 
 
-def _fmt_num(n: float | None) -> str:
+def format_amount(n: float | None, digits: int = 6, none: str = "") -> str:
+    """A number as people write it: no trailing zeros, at most `digits` decimals (12, 366.8, 330.984)."""
     if n is None:
-        return ""
+        return none
     if float(n).is_integer():
         return str(int(n))
-    return f"{n:.6f}".rstrip("0").rstrip(".")
+    return f"{n:.{digits}f}".rstrip("0").rstrip(".")
 
 
 def _clean_num(text: str) -> tuple[float, str]:
@@ -435,7 +436,7 @@ def _to_date(y: int, m: int, d: int | None, month_end: bool) -> date | None:
 
 
 def format_number(pv: ParsedValue) -> str:
-    return pv.number_text if pv.number_text is not None else _fmt_num(pv.number)
+    return pv.number_text if pv.number_text is not None else format_amount(pv.number)
 
 
 def format_value(pv: ParsedValue, raw: str = "") -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import ORIGIN_LABELS, Draft, Indicator, Kind, Origin, Scope
+from ..values import format_amount as fmt_amount  # noqa: F401  (the exporters import it from here)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,14 +108,6 @@ def parse_origin_note(text: str) -> tuple[Origin | None, str | None]:
             rest = text[len(label):].lstrip("；; ")
             return origin, rest or None
     return None, text or None
-
-
-def fmt_amount(x: float | None) -> str:
-    if x is None:
-        return ""
-    if float(x).is_integer():
-        return str(int(x))
-    return f"{x:.6f}".rstrip("0").rstrip(".")
 
 
 def form_title(draft: Draft) -> str:

@@ -7,16 +7,14 @@ import re
 
 from ..model import FundingLine
 from ..validator import Context, rule
-from ..values import ValueKind, parse
+from ..values import ValueKind, format_amount, parse
 
 TOL = 0.011
 SHARE_TOL = 0.1
 
 
 def _fmt(x: float | None) -> str:
-    if x is None:
-        return "—"
-    return f"{x:.4f}".rstrip("0").rstrip(".")
+    return format_amount(x, digits=4, none="—")
 
 
 def _items(lines: list[FundingLine], role: str = "item") -> list[FundingLine]:

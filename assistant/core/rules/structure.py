@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 from ..model import Origin
 from ..profiles import Match, _alias_tables, concept_name, norm_label
 from ..validator import Context, RowView, has_word, rule, short
-from ..values import ValueKind
+from ..values import ValueKind, format_amount
 
 
 def _set(row: RowView, **fields) -> list[dict]:
@@ -141,27 +141,25 @@ def _missing_cost(ctx: Context, where: str, sev: str, budget: float | None):
             amount = p.annual_budget if p.annual_budget is not None else p.total_budget
             ops.append({"op": "add_row", "row": {
                 "goal": 1 if d.goals else None, "tier1": loc[0], "tier2": loc[1], "name": f"{p.name}支出",
-                "value": f"≤{_num(amount)}{d.funding.unit}", "standard": "预算支出标准", "origin": Origin.EXTRACTED.value,
-                "evidence": f"项目支出：{p.name} {_num(amount)}{d.funding.unit}"}})
-        money = "、".join(f"{p.name}{_num(p.annual_budget or p.total_budget)}{d.funding.unit}" for p in projects)
+                "value": f"≤{_num4(amount)}{d.funding.unit}", "standard": "预算支出标准", "origin": Origin.EXTRACTED.value,
+                "evidence": f"项目支出：{p.name} {_num4(amount)}{d.funding.unit}"}})
+        money = "、".join(f"{p.name}{_num4(p.annual_budget or p.total_budget)}{d.funding.unit}" for p in projects)
         msg = f"表中有项目支出（{money}），但没有成本指标。"
         fix = f"在“{where}”下按项目补充成本指标，如“{ops[0]['row']['name']} {ops[0]['row']['value']}”（预算支出标准）"
     elif loc and budget is not None and ctx.is_project:
         ops.append({"op": "add_row", "row": {
-            "tier1": loc[0], "tier2": loc[1], "name": "项目总成本", "value": f"≤{_num(budget)}万元",
-            "standard": "预算支出标准", "origin": Origin.EXTRACTED.value, "evidence": f"项目资金{_num(budget)}万元"}})
-        msg = f"项目资金{_num(budget)}万元，但表中没有成本指标。"
-        fix = f"在“{where}”下补充“项目总成本 ≤{_num(budget)}万元”，或按单价写“补助标准”“人均培训成本”等"
+            "tier1": loc[0], "tier2": loc[1], "name": "项目总成本", "value": f"≤{_num4(budget)}万元",
+            "standard": "预算支出标准", "origin": Origin.EXTRACTED.value, "evidence": f"项目资金{_num4(budget)}万元"}})
+        msg = f"项目资金{_num4(budget)}万元，但表中没有成本指标。"
+        fix = f"在“{where}”下补充“项目总成本 ≤{_num4(budget)}万元”，或按单价写“补助标准”“人均培训成本”等"
     else:
         msg = "表中没有成本指标。"
         fix = f"在“{where}”下补充成本指标，如“项目总成本 ≤预算数”“人均培训成本 ≤N元/人”"
     yield ctx.finding("R04", msg, fix=fix, severity=sev, field="tier:cost", ops=ops or None)
 
 
-def _num(x: float | None) -> str:
-    if x is None:
-        return ""
-    return str(int(x)) if float(x).is_integer() else f"{x:.4f}".rstrip("0").rstrip(".")
+def _num4(x: float | None) -> str:
+    return format_amount(x, digits=4)
 
 
 @rule("R05", "空白二级行（说明）", "info")

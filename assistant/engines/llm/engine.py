@@ -23,7 +23,7 @@ from ...core.patch import PatchError, apply_ops
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile, guess_profile
 from ...core.validator import RULES, _load_rules, fix_all, validate
 from ...core.values import ValueKind, normalize_text, parse
-from ...evaluation import same_number, text_numbers, value_numbers
+from ...core.grounding import same_number, text_numbers, value_numbers
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
 from ..offline import OfflineEngine
 from ..offline.commands import parse_command

@@ -18,7 +18,7 @@ from ...core.library import Entry, Library, load_library
 from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
 from ...core.validator import fix_all, validate
-from ...core.values import ValueKind, parse
+from ...core.values import ValueKind, format_amount, parse
 from .extract import (MAX_CHARS, Target, extract_funding, find_targets, iter_clauses, normalize, split_items,
                       split_sections)
 
@@ -153,7 +153,7 @@ class OfflineEngine:
             amount = draft.funding.total
             if round(amount * {"元": 1e-4, "万元": 1, "亿元": 1e4}.get(unit, 1), 4) not in have:
                 ev = next((m.sentence for m in fi.mentions if abs(m.amount - amount) < 1e-6), None)
-                rows.append(Indicator(tier1=loc[0], tier2=loc[1], name="项目总成本", value=f"≤{_fmt(amount)}{unit}",
+                rows.append(Indicator(tier1=loc[0], tier2=loc[1], name="项目总成本", value=f"≤{format_amount(amount)}{unit}",
                                       standard="预算支出标准", origin=Origin.EXTRACTED, evidence=ev,
                                       note="取自项目资金，成本不超过预算"))
         for p in draft.projects:
@@ -162,7 +162,7 @@ class OfflineEngine:
                 continue
             goal = self._goal_for(draft, None, f"{p.name}{p.use or ''}")
             rows.append(Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=_cost_name(p),
-                                  value=f"≤{_fmt(amount)}万元", standard="预算支出标准", origin=Origin.EXTRACTED,
+                                  value=f"≤{format_amount(amount)}万元", standard="预算支出标准", origin=Origin.EXTRACTED,
                                   evidence=next((m.sentence for m in fi.mentions if abs(m.wan - amount) < 1e-6), None),
                                   note="取自项目支出预算"))
         return rows
@@ -272,10 +272,6 @@ def _standard(prof: Profile, concept: str, default: str = "计划标准") -> str
     if concept == "satisfaction":
         return "历史标准" if default == "历史标准" else default
     return default or "计划标准"
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:.6f}".rstrip("0").rstrip(".")
 
 
 def _cost_name(p: Project) -> str:
