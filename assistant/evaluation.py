@@ -9,6 +9,16 @@ Metrics (deterministic):
   marked suggested and not placeholders — summed over all cases.
 - invalid_tiers: drafted rows whose 一级/二级 pair is not in the draft's profile — summed over all cases.
 Cases with `table_complete: false` count for invented_numbers and invalid_tiers only.
+
+On cases that list every target their prose states (`targets`, see evals/README.md):
+- target_recall: of the stated targets, the share drafted with their number under an acceptable 二级.
+- precision: of the drafted rows read from the text (origin extracted), the share that are stated targets
+  (their number is a stated target's number).
+- name_quality: of the targets found, the share whose drafted name is close to the expected name or one of
+  its alternatives (bigram Dice ≥ NAME_CLOSE after dropping a trailing measure word).
+- direction_accuracy: of the targets found, the share whose operator points the same way (≥/> up, ≤/< down, =).
+On every case: garbled_names (extracted rows whose name starts inside a word of the sentence it came from) and
+internal_codes (user-visible fields showing a library id, a source tag such as S21 or a “定性:” code).
 """
 
 from __future__ import annotations
@@ -26,6 +36,8 @@ from .core.grounding import _signature, same_number, text_numbers, value_numbers
 from .core.values import ValueKind, parse
 
 NAME_SIMILARITY = 0.4
+NAME_CLOSE = 0.5
+INTERNAL_CODE = re.compile(r"(?<![A-Za-z0-9])S\d{1,2}[a-c]?(?![A-Za-z0-9])|定性[:：]|(?<![A-Za-z])[a-z]{2,5}-[a-z]+(?:-[a-z]+)*")
 _GENERIC = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度|完成|情况|指标|数|率)$")
 
 
@@ -62,6 +74,18 @@ class CaseScore:
     missed_grounded: list[str] = field(default_factory=list)
     seconds: float = 0.0
     trace: dict[str, Any] | None = None
+    has_targets: bool = False
+    target_total: int = 0
+    target_hit: int = 0
+    name_ok: int = 0
+    direction_ok: int = 0
+    extracted_rows: int = 0
+    extracted_ok: int = 0
+    garbled: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    missed_targets: list[str] = field(default_factory=list)
+    false_rows: list[str] = field(default_factory=list)
+    bad_names: list[str] = field(default_factory=list)
 
 
 def _concept2(profile: Profile, row: Indicator) -> str | None:
@@ -71,13 +95,13 @@ def _concept2(profile: Profile, row: Indicator) -> str | None:
 def score_case(case: dict, draft: Draft, seconds: float = 0.0) -> CaseScore:
     from .core.io.cases import case_to_draft
 
-    filed = case_to_draft(case)
-    filed_profile, _ = guess_profile(filed)
+    filed = case_to_draft({**case, "indicators": case.get("indicators") or []})
+    filed_profile, _ = guess_profile(filed) if filed.indicators else (get_profile(case_profile(case)), None)
     draft_profile = get_profile(draft.profile) if draft.profile else guess_profile(draft)[0]
     prose = case.get("prose") or ""
     prose_numbers = text_numbers(prose)
     allowed = prose_numbers | text_numbers(json.dumps(case.get("funding") or {}, ensure_ascii=False))
-    complete = case.get("table_complete", True) is not False
+    complete = case.get("table_complete", True) is not False and bool(case.get("indicators"))
     raw_rows = case.get("indicators") or []
 
     d_rows = [(r, _concept2(draft_profile, r)) for r in draft.indicators]
@@ -107,6 +131,7 @@ def score_case(case: dict, draft: Draft, seconds: float = 0.0) -> CaseScore:
                   if resolve(draft_profile, r.tier1, r.tier2).match1 is not Match.EXACT
                   or resolve(draft_profile, r.tier1, r.tier2).match2 is not Match.EXACT)
     fr, dr = validate(filed), validate(draft, draft_profile)
+    extra = _target_scores(case, draft, draft_profile)
     return CaseScore(
         id=case.get("id", "?"), kind=filed.kind.value, profile=draft_profile.id, table_complete=complete,
         filed_rows=len(filed.indicators), grounded_total=grounded_total if complete else 0,
@@ -115,7 +140,87 @@ def score_case(case: dict, draft: Draft, seconds: float = 0.0) -> CaseScore:
         invented=invented, invalid_tiers=invalid,
         filed_findings=_counts(fr),
         draft_findings=_counts(dr), draft_error_codes=sorted({f.code for f in dr.errors}),
-        missed_grounded=missed if complete else [], seconds=round(seconds, 4))
+        missed_grounded=missed if complete else [], seconds=round(seconds, 4), **extra)
+
+
+_DIRECTION = {"≥": "up", ">": "up", "≤": "down", "<": "down", "=": "exact"}
+
+
+def _tier2_concepts(labels: list[str]) -> set[str]:
+    from .core.profiles import tier2_concept_of
+
+    return {c for c in (tier2_concept_of(x) for x in labels) if c}
+
+
+def _target_scores(case: dict, draft: Draft, profile: Profile) -> dict[str, Any]:
+    """Stated-target metrics (cases with `targets`) and the checks every case gets (garbled names, codes)."""
+    out: dict[str, Any] = {"garbled": garbled_names(draft), "codes": internal_codes(draft)}
+    targets = case.get("targets")
+    if targets is None:
+        return out
+    rows = [(r, _concept2(profile, r)) for r in draft.indicators if r.origin is not Origin.SUGGESTED
+            and r.parsed.kind not in (ValueKind.PLACEHOLDER, ValueKind.EMPTY)]
+    taken: set[int] = set()
+    hit = name_ok = direction_ok = 0
+    missed, bad_names = [], []
+    for t in targets:
+        ok_concepts = _tier2_concepts(t.get("tier2") or [])
+        tl = "timeliness" in ok_concepts
+        cands = [i for i, (r, c) in enumerate(rows) if c in ok_concepts and same_number(t["value"], r.value, tl)]
+        free = [i for i in cands if i not in taken] or cands
+        if not free:
+            missed.append(f"{t.get('name')} {t['value']} «{t.get('quote', '')}»")
+            continue
+        names = [t.get("name") or ""] + list(t.get("names") or [])
+        best = max(free, key=lambda i: max(name_similarity(rows[i][0].name, n) for n in names))
+        taken.add(best)
+        hit += 1
+        r = rows[best][0]
+        if max(name_similarity(r.name, n) for n in names) >= NAME_CLOSE:
+            name_ok += 1
+        else:
+            bad_names.append(f"{r.name}（应为{names[0]}）")
+        want, got = parse(t["value"]), r.parsed
+        if want.kind is not ValueKind.QUANTITY or _DIRECTION.get(want.op or "") == _DIRECTION.get(got.op or ""):
+            direction_ok += 1
+    extracted = [r for r in draft.indicators if r.origin is Origin.EXTRACTED]
+    false_rows = [f"{r.name} {r.value}" for r in extracted
+                  if not any(same_number(t["value"], r.value, "时效" in r.tier2 or "timeliness" in str(t.get("tier2")))
+                             for t in targets)]
+    out.update(has_targets=True, target_total=len(targets), target_hit=hit, name_ok=name_ok,
+               direction_ok=direction_ok, extracted_rows=len(extracted), extracted_ok=len(extracted) - len(false_rows),
+               missed_targets=missed, false_rows=false_rows, bad_names=bad_names)
+    return out
+
+
+def garbled_names(draft: Draft) -> list[str]:
+    """Extracted rows whose name begins inside a word of the sentence it was read from (年度 → 度…)."""
+    from .engines.offline.prose.naming import word_starts
+    from .engines.offline.prose.normalize import normalize
+
+    out = []
+    for r in draft.indicators:
+        if r.origin is not Origin.EXTRACTED or not r.evidence or len(r.name) < 2:
+            continue
+        ev = normalize(r.evidence).s
+        head = r.name[:2]
+        spots = [m.start() for m in re.finditer(re.escape(head), ev)]
+        if not spots:
+            continue
+        starts = word_starts(ev)
+        if not any(p in starts for p in spots):
+            out.append(r.name)
+    return out
+
+
+def internal_codes(draft: Draft) -> list[str]:
+    """User-visible fields showing an internal code (library id, source tag, 定性: code)."""
+    out = []
+    for r in draft.indicators:
+        for v in (r.name, r.value, r.note or "", r.standard or "", r.tier1, r.tier2):
+            if v and INTERNAL_CODE.search(v):
+                out.append(v)
+    return out
 
 
 def _counts(report) -> dict[str, int]:
@@ -127,7 +232,17 @@ def summarize(scores: list[CaseScore]) -> dict[str, Any]:
     complete = [s for s in scores if s.table_complete]
     g_tot = sum(s.grounded_total for s in complete)
     c_tot = sum(s.filed_rows for s in complete)
+    tg = [s for s in scores if s.has_targets]
+    t_tot, t_hit = sum(s.target_total for s in tg), sum(s.target_hit for s in tg)
+    x_tot = sum(s.extracted_rows for s in tg)
     return {
+        "target_recall": round(t_hit / t_tot, 4) if t_tot else None,
+        "precision": round(sum(s.extracted_ok for s in tg) / x_tot, 4) if x_tot else None,
+        "name_quality": round(sum(s.name_ok for s in tg) / t_hit, 4) if t_hit else None,
+        "direction_accuracy": round(sum(s.direction_ok for s in tg) / t_hit, 4) if t_hit else None,
+        "targets": t_tot, "targets_found": t_hit, "extracted_rows": x_tot,
+        "garbled_names": sum(len(s.garbled) for s in scores),
+        "internal_codes": sum(len(s.codes) for s in scores),
         "cases": len(scores),
         "grounded_recall": round(sum(s.grounded_hit for s in complete) / g_tot, 4) if g_tot else None,
         "concept_recall": round(sum(s.concept_hit for s in complete) / c_tot, 4) if c_tot else None,
@@ -147,7 +262,7 @@ def load_cases(folder: str | Path) -> list[dict]:
     out = []
     for p in sorted(Path(folder).glob("*.json")):
         data = json.loads(p.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and "prose" in data and "indicators" in data:
+        if isinstance(data, dict) and "prose" in data and ("indicators" in data or "targets" in data):
             data.setdefault("id", p.stem)
             out.append(data)
     return out
@@ -187,6 +302,12 @@ METRICS = {
                       f"名称的汉字二元组 Dice 系数 ≥ {NAME_SIMILARITY}；只计 table_complete 不为 false 的案例。",
     "invented_numbers": "草稿中非“建议”、非占位的指标值里出现了原文和资金表都没有的数字的行数，全部案例合计（应为 0）。",
     "invalid_tiers": "草稿中一级/二级指标不属于该表样的行数，全部案例合计（应为 0）。",
+    "target_recall": "列出了全部原文目标（targets）的案例中，草稿以相同数值且可接受的二级指标写出的目标所占比例。",
+    "precision": "列出了全部原文目标的案例中，草稿从原文提取的行（非建议行）里确为原文目标的比例（数值与某个目标相同）。",
+    "name_quality": f"找到的目标中，草稿名称与期望名称（或其备选）相近的比例；相近 = 去掉计量词后二元组 Dice ≥ {NAME_CLOSE}。",
+    "direction_accuracy": "找到的目标中，比较方向（≥/>、≤/<、=）与期望一致的比例。",
+    "garbled_names": "提取行的名称从原句某个词的中间开始的行数（应为 0）。",
+    "internal_codes": "用户可见字段中出现指标库编号、来源代号（如 S21）或“定性:”代码的次数（应为 0）。",
 }
 
 
@@ -217,6 +338,14 @@ def _case_entry(s: CaseScore, source: str) -> dict[str, Any]:
         "invented_numbers": len(s.invented), "invented": s.invented, "invalid_tiers": s.invalid_tiers,
         "filed_findings": s.filed_findings, "draft_findings": s.draft_findings,
         "draft_error_codes": s.draft_error_codes, "missed_grounded": s.missed_grounded, "seconds": s.seconds,
+        "targets": s.target_total if s.has_targets else None, "targets_found": s.target_hit if s.has_targets else None,
+        "target_recall": _ratio(s.target_hit, s.target_total) if s.has_targets else None,
+        "extracted_rows": s.extracted_rows, "extracted_ok": s.extracted_ok if s.has_targets else None,
+        "precision": _ratio(s.extracted_ok, s.extracted_rows) if s.has_targets else None,
+        "name_quality": _ratio(s.name_ok, s.target_hit) if s.has_targets else None,
+        "direction_accuracy": _ratio(s.direction_ok, s.target_hit) if s.has_targets else None,
+        "missed_targets": s.missed_targets, "false_rows": s.false_rows, "bad_names": s.bad_names,
+        "garbled_names": s.garbled, "internal_codes": s.codes,
     }
     t = s.trace or {}
     if "requests" in t or "error" in t:
@@ -240,20 +369,27 @@ def _fmt(x: float | None) -> str:
 
 def _markdown(report: dict[str, Any]) -> str:
     s, cases, llm = report["summary"], report["cases"], report["engine"] == "llm"
-    head = ["案例", "类型", "完整", "备案行", "有据命中", "概念命中", "草稿行(建议)", "编造数字", "层级错误",
-            "备案表 错/提示", "草稿 错/提示"]
+    head = ["案例", "类型", "完整", "备案行", "有据命中", "概念命中", "目标命中", "提取准确", "名称合格", "草稿行(建议)",
+            "编造数字", "层级错误", "备案表 错/提示", "草稿 错/提示"]
     if llm:
         head += ["调用", "tokens", "模型耗时 s", "缓存命中"]
     lines = [f"# 起草评测：{report['engine_label']}", "",
              f"案例 {s['cases']} 个（{', '.join(report['case_dirs'])}）；"
              f"有据召回 grounded_recall {_fmt(s['grounded_recall'])}（{s['grounded_hit']}/{s['grounded_rows']}），"
              f"概念召回 concept_recall {_fmt(s['concept_recall'])}（{s['concept_hit']}/{s['filed_rows_scored']}），"
-             f"编造数字 invented_numbers {s['invented_numbers']}，层级错误 invalid_tiers {s['invalid_tiers']}。", "",
+             f"编造数字 invented_numbers {s['invented_numbers']}，层级错误 invalid_tiers {s['invalid_tiers']}；"
+             f"目标召回 target_recall {_fmt(s['target_recall'])}（{s['targets_found']}/{s['targets']}），"
+             f"提取准确率 precision {_fmt(s['precision'])}，名称合格率 name_quality {_fmt(s['name_quality'])}，"
+             f"方向正确率 direction_accuracy {_fmt(s['direction_accuracy'])}，名称断词 garbled_names {s['garbled_names']}，"
+             f"内部代码 internal_codes {s['internal_codes']}。", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in cases:
         g = f"{c['grounded_hit']}/{c['grounded_total']}" if c["table_complete"] else "—"
         k = f"{c['concept_hit']}/{c['filed_rows']}" if c["table_complete"] else "—"
-        row = [c["id"], c["kind"], "是" if c["table_complete"] else "否", str(c["filed_rows"]), g, k,
+        tg = f"{c['targets_found']}/{c['targets']}" if c["targets"] is not None else "—"
+        pr = f"{c['extracted_ok']}/{c['extracted_rows']}" if c["targets"] is not None else "—"
+        nq = f"{round((c['name_quality'] or 0) * c['targets_found'])}/{c['targets_found']}" if c["targets"] else "—"
+        row = [c["id"], c["kind"], "是" if c["table_complete"] else "否", str(c["filed_rows"]), g, k, tg, pr, nq,
                f"{c['drafted_rows']}({c['suggested_rows']})", str(c["invented_numbers"]), str(c["invalid_tiers"]),
                f"{c['filed_findings']['errors']}/{c['filed_findings']['warnings']}",
                f"{c['draft_findings']['errors']}/{c['draft_findings']['warnings']}"]
@@ -264,7 +400,9 @@ def _markdown(report: dict[str, Any]) -> str:
             row[0] += "（失败）"
         lines.append("| " + " | ".join(row) + " |")
     total = ["合计", "", "", str(sum(c["filed_rows"] for c in cases)), f"{s['grounded_hit']}/{s['grounded_rows']}",
-             f"{s['concept_hit']}/{s['filed_rows_scored']}", f"{s['drafted_rows']}({s['suggested_rows']})",
+             f"{s['concept_hit']}/{s['filed_rows_scored']}", f"{s['targets_found']}/{s['targets']}",
+             f"{sum(c['extracted_ok'] or 0 for c in cases if c['targets'] is not None)}/{s['extracted_rows']}",
+             _fmt(s["name_quality"]), f"{s['drafted_rows']}({s['suggested_rows']})",
              str(s["invented_numbers"]), str(s["invalid_tiers"]),
              f"{s['filed_errors']}/{s['filed_warnings']}", f"{s['draft_errors']}/{s['draft_warnings']}"]
     if llm:

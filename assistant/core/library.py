@@ -37,7 +37,8 @@ class Entry(BaseModel):
     keywords: list[str] = Field(default_factory=list)
     direction: Literal["positive", "negative"] = "positive"
     cost_basis: str | None = None
-    note: str | None = None
+    note: str | None = None  # advice shown to the user, in words
+    source: str | None = None  # where the entry was seen (DOMAIN.md source ids); never shown to users
 
     def placement(self, profile: Profile) -> tuple[str, str] | None:
         """(一级, 二级) of this entry in a profile; cost entries land under 经济成本 in 2021-central."""

@@ -179,7 +179,7 @@ def cn_to_number(text: str) -> float | None:
     return None if n is None else float(n)
 
 
-_CN_PERCENT_RE = re.compile(rf"百分之([{CN_NUM_CHARS}]+)")
+_CN_PERCENT_RE = re.compile(rf"(百分之|千分之|万分之)([{CN_NUM_CHARS}]+)")
 _CN_RUN_RE = re.compile(rf"[{CN_NUM_CHARS.replace('点', '')}][{CN_NUM_CHARS}]*")
 
 
@@ -190,8 +190,9 @@ def arabize(text: str) -> str:
     """
 
     def pct(m: re.Match[str]) -> str:
-        n = cn_to_number(m.group(1))
-        return f"{format_amount(n)}%" if n is not None else m.group(0)
+        n = cn_to_number(m.group(2))
+        sign = {"百分之": "%", "千分之": "‰", "万分之": "‱"}[m.group(1)]
+        return f"{format_amount(n)}{sign}" if n is not None else m.group(0)
 
     text = _CN_PERCENT_RE.sub(pct, text)
 

@@ -20,6 +20,7 @@ class DraftOutcome:
     engine: str  # label shown to the user: 离线规则引擎 / the model's name
     notes: list[str] = field(default_factory=list)
     trace: dict[str, Any] | None = None
+    unused: list[Any] = field(default_factory=list)  # numbers in the text that did not become rows (prose.Unused)
 
     @property
     def needs_input(self) -> list[int]:

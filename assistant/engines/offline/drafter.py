@@ -19,8 +19,9 @@ from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project,
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
 from ...core.validator import fix_all, validate
 from ...core.values import ValueKind, format_amount, parse
-from .extract import (MAX_CHARS, Target, extract_funding, find_targets, iter_clauses, normalize, split_items,
-                      split_sections)
+from ...core.model import FundingLine
+from .extract import MAX_CHARS, extract_funding, normalize, split_items, split_sections
+from .prose.reader import Reading, Target, read
 
 # 二级 a complete draft covers, in this order; ecological / economic only when the text is about them
 DRAFT_TIERS = ("quantity", "quality", "timeliness", "cost", "social", "sustainable", "satisfaction")
@@ -92,14 +93,16 @@ class OfflineEngine:
         tasks = [t for s in sections if s.kind == "tasks" for t in split_items(s.text)]
         duties = "\n".join(s.text for s in sections if s.kind == "duties") or None
         fi = extract_funding(text_n, kind, sections)
+        reading = read(raw, kind=kind.value, year=year)
+        if kind is Kind.PROJECT:
+            header.project_name = header.project_name or reading.project_name
+            _budget_from_reading(fi.funding, reading)
         draft = Draft(kind=kind, profile=prof.id, header=header, funding=fi.funding, projects=fi.projects,
                       duties=duties, tasks=tasks, long_term_goal=long_goal,
                       goals=[Goal(text=g) for g in goals], source_text=raw)
         if kind is Kind.PROJECT and not draft.projects and header.project_name and fi.funding.total is not None:
             draft.projects = []  # project forms keep the budget in funding.total
-        goal_items = [(i, g) for i, g in enumerate(goals)] if kind is Kind.DEPARTMENT else []
-        clauses = iter_clauses(sections or [], goal_items)
-        targets = _dedupe(find_targets(clauses, year))
+        targets = _dedupe(reading.targets)
         sector = self._sector(text_n)
         rows = self._target_rows(targets, prof, draft)
         rows += self._cost_rows(draft, prof, fi, rows)
@@ -112,7 +115,8 @@ class OfflineEngine:
             notes.append("原文中没有找到带数值的目标，指标值需要您填写。")
         if sector:
             notes.append(f"按“{sector}”领域从指标库补充了建议指标。")
-        return DraftOutcome(draft, report, self.label, notes)
+        unused = [u for u in reading.unused if u.category != "list_marker"]
+        return DraftOutcome(draft, report, self.label, notes, unused=unused)
 
     # --- rows ---------------------------------------------------------------------------------
     def _target_rows(self, targets: list[Target], prof: Profile, draft: Draft) -> list[Indicator]:
@@ -176,55 +180,69 @@ class OfflineEngine:
             texts = [(i, g.text) for i, g in enumerate(draft.goals, 1)]
         else:
             texts = [(None, g.text) for g in draft.goals]
-        used = {r.name for r in rows}
         for goal, text in texts:
-            if goal is not None and any(r.goal == goal for r in rows):
+            if goal is not None and any(r.goal == goal for r in rows + out):
                 continue
             if goal is None and any(r.origin is Origin.EXTRACTED and r.evidence and r.evidence in text for r in rows):
                 continue
             hits = self.library.search(text, sector=sector, limit=6, min_score=0.22)
             taken = 0
             for h in hits:
-                if h.entry.name in used or h.entry.dimension in ("satisfaction",) or taken >= 2:
+                if h.entry.dimension == "satisfaction" or taken >= 2 or not _relevant(h.entry, text) \
+                        or _duplicate(h.entry.name, rows + out):
                     continue
                 row = self._entry_row(h.entry, prof, goal, evidence=text)
                 if row:
                     out.append(row)
-                    used.add(h.entry.name)
                     taken += 1
         return out
 
     def _suggested_rows(self, draft: Draft, prof: Profile, sector: str | None,
                         rows: list[Indicator]) -> list[Indicator]:
+        """One library row for each 二级 a complete draft covers that the text left out — only rows that fit
+        the text (their words occur in it) and that don't repeat a row already drafted."""
         out: list[Indicator] = []
-        # what the draft is about: the project, the rows already stated, then the goals and tasks
+        text = draft.source_text or ""
         query = " ".join(filter(None, [draft.header.project_name, draft.header.project_name,
                                        " ".join(r.name for r in rows if r.origin is Origin.EXTRACTED),
                                        draft.header.unit, draft.long_term_goal, " ".join(g.text for g in draft.goals),
                                        " ".join(draft.tasks), (draft.duties or "")[:300]]))
-        used = {r.name for r in rows}
         concepts = {_concept(prof, r) for r in rows}
         wanted = [c for c in DRAFT_TIERS if prof.tier2_location(c) or (c == "cost" and prof.tier2_location("cost"))]
+        goal = 1 if draft.kind is Kind.DEPARTMENT and draft.goals else None
         for concept in wanted:
             if concept in concepts:
                 continue
             if concept == "social" and concepts & {"economic", "ecological"}:
                 continue
-            hits = self.library.search(query, sector=sector, dimension=concept, limit=8)
-            fits = [h.entry for h in hits if h.entry.name not in used and (
-                not sector or sector in h.entry.sectors or "通用" in h.entry.sectors)]
-            entry = fits[0] if fits else None
-            if entry is None:
-                generic = [e for e in self.library.entries if e.dimension == concept and "通用" in e.sectors]
+            if concept == "satisfaction":
+                row = self._satisfaction_row(prof, text, goal)
+                if row:
+                    out.append(row)
+                continue
+            hits = self.library.search(query, sector=sector, dimension=concept, limit=12)
+            entry = next((h.entry for h in hits if _relevant(h.entry, text) and not _duplicate(h.entry.name, rows + out)),
+                         None)
+            if entry is None and concept in ("cost", "social"):
+                # a complete form needs these: the most general library row of the tier
+                generic = [e for e in self.library.entries if e.dimension == concept and "通用" in e.sectors
+                           and e.op != "grade" and not _duplicate(e.name, rows + out)]
                 entry = generic[0] if generic else None
             if entry is None:
                 continue
-            goal = 1 if draft.kind is Kind.DEPARTMENT and draft.goals else None
             row = self._entry_row(entry, prof, goal, evidence=None)
             if row:
                 out.append(row)
-                used.add(entry.name)
         return out
+
+    def _satisfaction_row(self, prof: Profile, text: str, goal: int | None) -> Indicator | None:
+        loc = prof.tier2_location("satisfaction")
+        if not loc:
+            return None
+        who = beneficiary(text)
+        return Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=f"{who}满意度", value="≥90%",
+                         standard="历史标准", origin=Origin.SUGGESTED, evidence=None,
+                         note="建议值，请按本单位以往测评结果确认")
 
     def _entry_row(self, entry: Entry, prof: Profile, goal: int | None, evidence: str | None) -> Indicator | None:
         loc = entry.placement(prof)
@@ -239,6 +257,51 @@ class OfflineEngine:
     def _sector(self, text: str) -> str | None:
         ranked = self.library.sectors_for(text, top=2)
         return ranked[0][0] if ranked else None
+
+
+_GENERIC_BIGRAMS = {"人数", "人次", "数量", "完成", "满意", "意度", "达标", "标率", "合格", "格率", "时间", "及时", "时率", "情况",
+                    "建立", "使用", "用率", "成本", "标准", "项目", "服务", "工作", "提升", "提高", "水平", "覆盖", "盖率"}
+
+
+def _relevant(entry: Entry, text: str) -> bool:
+    """A library row fits a text when one of its keywords, or two words of its name, occur in the text."""
+    if any(len(k) >= 2 and k in text for k in entry.keywords):
+        return True
+    grams = {entry.name[i:i + 2] for i in range(len(entry.name) - 1)} - _GENERIC_BIGRAMS
+    return sum(1 for g in grams if g in text) >= 2
+
+
+def _name_core(name: str) -> str:
+    return re.sub(r"(人数|人次|户数|次数|数量|面积|里程|长度|完成时间|时间|时限|情况|指标|数|率)$", "", name)
+
+
+def _similar(a: str, b: str) -> float:
+    x = {a[i:i + 2] for i in range(len(a) - 1)}
+    y = {b[i:i + 2] for i in range(len(b) - 1)}
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def _duplicate(name: str, rows: list[Indicator]) -> bool:
+    """Would a row of this name repeat one already drafted (same thing measured, however worded)?"""
+    core = _name_core(name)
+    for r in rows:
+        other = _name_core(r.name)
+        if name == r.name or _similar(core, other) >= 0.45 or (len(other) >= 3 and other in core) or (
+                len(core) >= 3 and core in other):
+            return True
+    return False
+
+
+def beneficiary(text: str) -> str:
+    """Who the text serves (居民, 农户, 学生, 患者, 游客 …): the one it names most often; 服务对象 when none."""
+    from .prose.lexicon import CUES
+
+    best, count = "服务对象", 0
+    for w in CUES["beneficiaries"]:
+        n = text.count(w)
+        if n > count or (n == count and n and len(w) > len(best)):
+            best, count = w, n
+    return best
 
 
 def _profile_of(draft: Draft) -> Profile:
@@ -279,20 +342,35 @@ def _cost_name(p: Project) -> str:
     return name if re.search(r"(经费|资金|费|补助)$", name) else name + "支出"
 
 
+def _budget_from_reading(f, reading: Reading) -> None:
+    """The project budget the reader found, when the funding block has none: the first sum without a source
+    word is the total, sums with one are its sources."""
+    if f.total is not None or not reading.money:
+        return
+    total = next((m for m in reading.money if m.total), None) or next(
+        (m for m in reading.money if not m.source), None) or (reading.money[0] if len(reading.money) == 1 else None)
+    if total is None:
+        return
+    f.total, f.unit = total.amount, total.unit
+    for m in reading.money:
+        if m.source and m.unit == total.unit and m.amount <= total.amount:
+            f.sources.append(FundingLine(name=m.label or m.source, amount=m.amount))
+
+
 def _dedupe(targets: list[Target]) -> list[Target]:
-    seen: dict[tuple, Target] = {}
+    """One row per target: a text that states the same target twice (in the goals and again in the tasks)
+    keeps the first statement; different targets that happen to share a value all stay."""
     order = {"goals": 0, "long": 1, "tasks": 2, "content": 3, "intro": 4}
-    out: list[Target] = []
+    kept: list[Target] = []
     for t in sorted(targets, key=lambda t: (order.get(t.section, 5), t.start)):
-        key = (t.pv.kind, t.pv.magnitude, t.pv.unit, t.pv.year, t.pv.month, t.pv.day, t.name if t.pv.magnitude in (
-            0, 100, None) else "")
-        if key in seen:
+        sig = (t.pv.kind, t.pv.magnitude, t.pv.unit, t.pv.year, t.pv.month, t.pv.day, t.pv.op)
+        if any((k.pv.kind, k.pv.magnitude, k.pv.unit, k.pv.year, k.pv.month, k.pv.day, k.pv.op) == sig and (
+                k.name == t.name or _similar(_name_core(k.name), _name_core(t.name)) >= 0.5) for k in kept):
             continue
-        seen[key] = t
-        out.append(t)
+        kept.append(t)
     names: set[str] = set()
     final = []
-    for t in sorted(out, key=lambda t: t.start):
+    for t in sorted(kept, key=lambda t: t.start):
         name = t.name
         k = 2
         while name in names:
@@ -338,7 +416,7 @@ def _header(text: str, sections, kind: Kind, year: int | None) -> Header:
         om = _ORG.search(head)
         if om:
             h.unit = re.sub(r"^\d{4}年(度)?", "", om.group(1))
-    pm = re.search(r"项目(?:支出)?名称\s*[:：]\s*([^\n。;；]+?)(?:[(（]|[。;；\n]|$)", text)
+    pm = re.search(r"项目(?:支出)?名称\s*[:：]\s*([^\n。;；:：,，]+?)(?:[(（]|[。;；:：,，\n]|$)", text)
     if pm:
         h.project_name = pm.group(1).strip()
     dm = re.search(r"主管部门\s*[:：]\s*([^\s;；,，。\n]+)", text)
