@@ -9,16 +9,16 @@ import html
 import re
 import tempfile
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from ..config import NO_MODEL_HINT, Settings
-from ..core.findings import SEVERITY_LABELS, Finding, Report, Severity
+from ..core.findings import Finding, Report, Severity
 from ..core.io import FormatError, load_draft_bytes, read_bytes, render
 from ..core.io.docx import docx_text
 from ..core.io import decode_text
-from ..core.model import ORIGIN_LABELS, Draft, Kind, Origin
+from ..core.model import ORIGIN_LABELS, Draft, Origin
 from ..core.patch import PatchError, apply_ops
 from ..core.profiles import all_profiles, get_profile, guess_profile
 from ..core.validator import apply_fix, fix_all, validate

@@ -33,7 +33,7 @@ def build(service: AppService) -> gr.Blocks:
         sess = gr.State({"owner": "", "draft_id": None})
         with gr.Row():
             gr.Markdown("### 绩效指标助手　<small>绩效目标申报表起草 · 检查 · 导出</small>")
-            badge = gr.Markdown(service.badge() + (f"<br><small>{esc(service.badge_hint())}</small>"
+            gr.Markdown(service.badge() + (f"<br><small>{esc(service.badge_hint())}</small>"
                                                    if service.badge_hint() else ""), elem_id="badge")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=420):

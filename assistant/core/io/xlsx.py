@@ -16,7 +16,7 @@ from ..findings import SEVERITY_LABELS, Report
 from ..model import Draft, Funding, FundingLine, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ..values import parse
 from .errors import FormatError
-from .layout import (TABLE_COLUMNS, clean_text, fmt_amount, form_title, indicator_tables, needs_formula_guard,
+from .layout import (TABLE_COLUMNS, clean_text, form_title, indicator_tables, needs_formula_guard,
                      origin_note, parse_origin_note, tier_spans)
 
 FONT = "宋体"

@@ -152,7 +152,6 @@ _NUMBER_IN_NAME = re.compile(r"\d+(\.\d+)?\s*(人次|人|户|个|万元|元|亩|
 
 @rule("R29", "指标名称是可衡量的名词短语", "warning")
 def r29_names(ctx: Context):
-    lex = ctx.lex
     for r in ctx.rows:
         n = r.name
         if not n:

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from ..model import Origin
 from ..validator import Context, RowView, ends_with_word, has_word, lexicon, rule, short
-from ..values import ParsedValue, ValueKind, format_number, format_value, normalize_text, parse
+from ..values import ParsedValue, ValueKind, format_value, normalize_text, parse
 
 
 def _set_value(r: RowView, value: str) -> list[dict]:

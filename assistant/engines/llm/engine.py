@@ -8,7 +8,6 @@ sent back at most `llm_max_repairs` times; the best draft is always returned wit
 from __future__ import annotations
 
 import json
-import re
 import time
 from typing import Sequence
 
@@ -27,7 +26,7 @@ from ...core.grounding import same_number, text_numbers, value_numbers
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
 from ..offline import OfflineEngine
 from ..offline.commands import parse_command
-from ..offline.extract import MAX_CHARS, extract_funding, normalize, split_sections
+from ..offline.extract import MAX_CHARS, normalize
 from .caller import StructuredCaller, Trace
 from .prompts import render
 from .providers import get_provider, guess_provider

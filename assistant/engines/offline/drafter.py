@@ -18,7 +18,7 @@ from ...core.library import Entry, Library, load_library
 from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
 from ...core.validator import fix_all, validate
-from ...core.values import ValueKind, format_amount, parse
+from ...core.values import format_amount, parse
 from ...core.model import FundingLine
 from .extract import MAX_CHARS, extract_funding, normalize, split_items, split_sections
 from .prose.reader import Reading, Target, read

@@ -58,6 +58,8 @@ def concept(name: str, unit: str, *, kind: str, op: str | None = None, relative:
     if _has(_C["ecological"], name) and (unit in ("%", "‰") or "减" in name or "削" in name or "下降" in name
                                          or "改善" in name or "恢复" in name or "治理" in name):
         return "ecological"
+    if _has(("增收", "产值", "产能", "产量", "销售", "利润", "税收", "营业", "创收", "节支"), name):
+        return "economic"
     if _has(_C["social"], name) and not _has(("合格率", "达标率", "验收", "准确率", "完好率"), name):
         return "social"
     if _has(_C["economic"], name):

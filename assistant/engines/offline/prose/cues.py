@@ -101,7 +101,8 @@ def per_of(left: str, fig: Figure) -> str | None:
             if w in left[-16:] and unit not in parts:
                 parts.append(unit)
         return "·".join(dict.fromkeys(parts))
-    if re.search(r"(单价|单位成本|平均每|单位造价|每单位|上限)", left[-12:]):
+    if re.search(r"(单价|单位成本|平均每|单位造价|每单位|上限)", left[-12:]) or any(
+            w in left[-12:] for w in CUES["money"]["per_words"]):
         return ""
     return None
 
@@ -169,8 +170,8 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         before = left[: end - len(word)]
         compared = any(before.rstrip().endswith(c) for c in _D["comparison"]) or re.search(
             r"(较|比|同比|相比|超)[^,，。;；]{0,4}$", before)
-        weak = word in _D["baseline_weak"] and (fig.op_before or fig.op_after or _plan_after(left, end))
-        if not compared and not weak and not (word in ("截至", "截止") and re.search(r"(完成|前)", left[end:])):
+        weak = word in _D["baseline_weak"] and (fig.op_before or fig.op_after or _find(_D["future"], left[end:]))
+        if not compared and not weak:
             return Decision("baseline", "baseline")
     for y in prior_years:
         if budget_year and y < budget_year and not _find(["计划", "力争", "预计", "确保", "争取", "目标"], left) \
@@ -216,9 +217,11 @@ def _key_value(left: str) -> bool:
 def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, section: str) -> Decision:
     per = per_of(left, fig)
     near = left[-14:]
+    benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right)
+    if benefit and not _find(["成本", "费用", "补助", "补贴", "标准"], near):
+        return Decision("target", "benefit_money", {"per": per} if per else {})
     if per is not None:
         return Decision("target", "per_unit", {"per": per})
-    benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right)
     dept_line = _find(_M["department"], near)
     if dept_line and len(re.sub(r"[^\u4e00-\u9fff]", "", near[dept_line[1]:])) > 3:
         dept_line = None  # 项目支出为口岸查验设施维护项目620万元: the line names another subject

@@ -44,7 +44,7 @@ _CODE_BEFORE = re.compile(r"[A-Za-z]{1,6}\s*$")
 _CODE_AFTER = re.compile(r"^\s*[A-Za-z]")
 _HOTLINES = set(CUES["hotlines"])
 _HOTLINE_RE = re.compile(r"^(1[0-2]\d|12\d{3}|96\d{3})$")
-_IN_NAME_AFTER = re.compile(r"^\s*(?:周岁|岁|级|星|号线|号楼|号|型|年级|代|寸|英寸|孔)(?!内)")
+_IN_NAME_AFTER = re.compile(r"^\s*[)）]?\s*(?:周岁|岁|级|星|号线|号楼|号|型|年级|代|寸|英寸|孔)(?!内)")
 
 
 @dataclass

@@ -151,6 +151,13 @@ def clean_phrase(text: str) -> str:
     while prev != tokens:
         prev = tokens
         tokens = strip_back(strip_front(tokens))
+        joined = "".join(tokens)
+        for w in CUES["lead_words"]:  # a lead word glued to the next word by the segmenter (通过培训)
+            rest = joined[len(w):]
+            if len(w) >= 2 and joined.startswith(w) and tokens and tokens[0] != w and len(rest) >= 2 \
+                    and len(cut(rest)[0]) >= 2:
+                tokens = list(cut(rest))
+                break
     return "".join(tokens).strip()
 
 

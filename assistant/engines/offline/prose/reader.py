@@ -156,7 +156,7 @@ def _clauses(t: Text, secs: list[_Sec], markers: list[tuple[int, int]]) -> list[
 _UP_VERB = r"提高|提升|增长|增加|上升|扩大|增"
 _DOWN_VERB = r"下降|降低|减少|压减|压缩|缩减|缩短|节约|节省|降"
 _EVENTS = "|".join(sorted(map(re.escape, CUES["zero"]["events"]), key=len, reverse=True))
-_ZERO_LEAD = re.compile(rf"(?P<lead>不发生|未发生|杜绝|不出现|避免发生|防止发生|(?<![\u4e00-\u9fff])无|(?<=年)无|(?<=全年)无|(?<=确保)无)"
+_ZERO_LEAD = re.compile(rf"(?P<lead>不发生|未发生|杜绝|不出现|避免发生|防止发生|实现零|确保零|做到零|(?<![\u4e00-\u9fff])无|(?<=年)无|(?<=全年)无|(?<=确保)无)"
                         rf"(?P<event>[^,，;；。:：]{{0,22}}?(?:{_EVENTS}))")
 _ZERO_VERB = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{2,14}}?)\s*[“\"]?零(?P<ev>{_EVENTS}|发生|发案)[”\"]?")
 _ZERO_TRAIL = re.compile(r"(?P<event>[\u4e00-\u9fff“”\"、]{2,18}?)\s*[:：]?\s*(?:实现)?[“\"]?(?P<trail>为零|为0(?![\d.])|清零|零发生)[”\"]?")
@@ -271,7 +271,9 @@ class _Ctx:
         zero_spans = self._zero(c)
         for i, f in enumerate(figs):
             if any(a <= f.start < b for a, b in zero_spans):
-                used.add(i)
+                used.add(i)  # a threshold inside the event's name (不发生造成10人以上伤亡的事故)
+                self.unused(c.start + f.start, c.start + f.end, Decision("decoy", "definition" if f.kind in (
+                    "quantity", "money") else f.kind if f.kind in REASONS else "in_name"), c.start)
         self._money_units(c, figs)
         n_before = len(self.rd.targets)
         self._enumeration(c, figs, used)
@@ -367,7 +369,7 @@ class _Ctx:
         negative = any(w in name for w in d["negative"]) and not any(w in name for w in d["negative_exceptions"])
         if f.num and float(f.num.replace(",", "")) == 0:
             return "="
-        if per_standard:
+        if per_standard or exact_verb:
             return "="
         if negative or f.is_money or (f.unit in TIME_UNITS and f.unit not in ("年",)):
             return "≤"
@@ -542,9 +544,9 @@ class _Ctx:
         name = naming.clean_phrase(lt)
         if per_verb and per_verb not in name:
             name = per_verb + name
-        place = re.match(r"\s*(" + "|".join(CUES["decoys"]["place_units"]) + r")(?![\u4e00-\u9fff]*(实施|开展))", right)
-        if place and f.unit == "个" and not name.endswith(place.group(1)):
-            name = name + place.group(1)  # 覆盖全县14个乡镇 → 覆盖全县乡镇（数量）
+        first = naming.cut(right.strip())[0] if right.strip() else ""
+        if first in CUES["decoys"]["place_units"] and f.unit == "个" and not name.endswith(first):
+            name = name + first  # 覆盖全县14个乡镇 → 覆盖全县乡镇（数量）
         words = naming.cut(name) if name else ()
         verbs = set(CUES["content_verbs"]) | {"配", "建", "修", "购", "买", "办", "送", "种", "栽", "装", "开", "设", "派", "聘"}
         if right and f.kind != "money" and f.unit not in TIME_UNITS and (not name or len(name) <= 2 or words[-1] in verbs):
