@@ -19,9 +19,7 @@ from assistant.core.io import load_draft, render  # noqa: E402
 from assistant.core.model import Draft  # noqa: E402
 from assistant.core.validator import validate  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "cases" / "seed-guangshui-labor-insurance-2020.json"
-if not SEED.exists():
-    SEED = ROOT / "evals" / "cases" / "seed-guangshui-labor-insurance-2020.json"
+SEED = ROOT / "evals" / "cases" / "filed" / "seed-guangshui-labor-insurance-2020.json"
 
 
 def scaled(draft: Draft, factor: int) -> Draft:

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED_CASES = ROOT.parent / "shared" / "cases"
 EVAL_CASES = ROOT / "evals" / "cases"
-SEED = SHARED_CASES / "seed-guangshui-labor-insurance-2020.json"
-if not SEED.exists():  # fall back to the project's copy
-    SEED = EVAL_CASES / "seed-guangshui-labor-insurance-2020.json"
+FILED_CASES = EVAL_CASES / "filed"  # real filed forms (public documents), kept in the repository
+TYPED_CASES = EVAL_CASES / "typed"
+SHARED_CASES = FILED_CASES  # the name older tests use
+SEED = FILED_CASES / "seed-guangshui-labor-insurance-2020.json"
+SEED_RAW = ROOT / "tests" / "fixtures" / "seed-raw-pdf.txt"
 
 
 def _is_loopback(host: str) -> bool:

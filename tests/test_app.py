@@ -60,6 +60,19 @@ def test_chat_commands_and_unknown_instruction(service):
     assert "没有理解" in v2.reply and v2.rows == v.rows
 
 
+def test_numbers_left_out_are_listed_and_can_be_added(service):
+    text = "根据〔2022〕35号文件，全县常住人口45万，全年培训乡村医生不少于500人次，居民满意度90%以上。"
+    v = service.chat("a", None, text, [])
+    assert "没有写进表的数字" in v.reply and "〔2022〕35号 — 文号" in v.reply and "常住人口45万" in v.reply
+    choices = v.figure_choices()
+    assert [c[0] for c in choices] == ["全县常住人口45万 — 人口、存量等基本情况，不是目标"]  # a doc number is not offered
+    n = len(v.rows)
+    v2 = service.add_figure("a", v.draft_id, choices[0][1])
+    assert len(v2.rows) == n + 1 and any(r[3] == "常住人口数量" and r[4] == "≥45万" for r in v2.rows)
+    assert v2.figure_choices() == []  # once in the table it is no longer offered
+    assert service.add_figure("a", v.draft_id, 5).error and len(service.view(v.draft_id).rows) == n + 1
+
+
 def test_bad_cell_value_keeps_draft(service):
     v = service.chat("a", None, PROSE, [])
     bad = service.edit_cell("a", v.draft_id, 0, 0, "第一")

@@ -17,7 +17,7 @@ from assistant.engines import EngineError
 from assistant.engines.offline import OfflineEngine
 from assistant.evaluation import case_profile, load_cases, run_cases, text_numbers, value_numbers
 
-from .conftest import EVAL_CASES, ROOT, SHARED_CASES
+from .conftest import SEED_RAW, EVAL_CASES, ROOT, SHARED_CASES
 
 ENGINE = OfflineEngine()
 
@@ -148,10 +148,7 @@ def test_long_input_is_bounded():
 
 
 def test_raw_pdf_text_of_the_seed():
-    raw = (ROOT.parent / "shared" / "seed" / "000_00b5a571c097732b.txt")
-    if not raw.exists():
-        pytest.skip("shared seed text not available")
-    out = ENGINE.draft(raw.read_text(encoding="utf-8"))
+    out = ENGINE.draft(SEED_RAW.read_text(encoding="utf-8"))
     assert out.draft.kind is Kind.DEPARTMENT and out.draft.header.unit == "广水市劳动保险事业管理局"
     assert {"≥47000人", "≥32500人"} <= {r.value for r in out.draft.indicators}
 

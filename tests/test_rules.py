@@ -1,5 +1,5 @@
 """Validator rules (assistant.core.rules), one violation and one clean example per registered code,
-their machine fixes, and the real cases of ../shared/cases and evals/cases.
+their machine fixes, and the real cases of evals/cases/filed and evals/cases.
 
 RULE_TESTS at the bottom maps every registered rule code to its tests; a meta-test fails when a
 code is registered without tests.
@@ -46,9 +46,8 @@ from .rulekit import (
 )
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-# the real cases live beside the project (../shared/cases); only the seed has a copy in evals/cases
-needs_shared = pytest.mark.skipif(not (SHARED_CASES / "xiangtan_huanwei_2023_wupaoche.json").exists(),
-                                  reason="../shared/cases is not available")
+# the real filed forms are kept in the repository (evals/cases/filed); a missing copy is a failure, not a skip
+needs_shared = pytest.mark.usefixtures()
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

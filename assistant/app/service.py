@@ -83,6 +83,12 @@ class View:
                 out.append((f"[{f.code}] {where}{f.fix or f.message}"[:80], i))
         return out
 
+    def figure_choices(self) -> list[tuple[str, int]]:
+        """Numbers of the source text that are not in the table and could be made a row."""
+        if not self.draft:
+            return []
+        return [(f"{u.text} — {u.reason}"[:60], i) for i, u in enumerate(addable_figures(self.draft))]
+
     def funding_rows(self) -> list[list[str]]:
         if not self.draft:
             return []
@@ -96,6 +102,13 @@ class View:
         for p in self.draft.projects:
             rows.append([f"项目·{p.name}", fmt(p.annual_budget), p.type or ""])
         return rows
+
+
+def addable_figures(draft: Draft) -> list:
+    from ..engines.offline.drafter import unused_figures
+    from ..engines.offline.prose.reader import ADDABLE
+
+    return [u for u in unused_figures(draft) if u.category in ADDABLE]
 
 
 def origin_label(o: Origin) -> str:
@@ -338,6 +351,23 @@ class AppService:
             return self.view(draft_id, error=str(e))
         self._save(owner, draft_id, new, f"修正 {f.code}")
         return self.view(draft_id, "已修正：" + "；".join(changes))
+
+    def add_figure(self, owner: str, draft_id: str, index: int | None) -> View:
+        """Make a number the draft left out of the table into a row (the user checks name and operator)."""
+        from ..engines.offline.drafter import row_for_figure
+
+        v = self.view(draft_id)
+        figures = addable_figures(v.draft) if v.draft else []
+        if not v.draft or index is None or not 0 <= int(index) < len(figures):
+            return self.view(draft_id, error="请先选择一个数字。")
+        u = figures[int(index)]
+        row = row_for_figure(v.draft, u)
+        try:
+            new, changes = apply_ops(v.draft, [{"op": "add_row", "row": row.model_dump(mode="json", exclude={"id"})}])
+        except PatchError as e:
+            return self.view(draft_id, error=str(e))
+        self._save(owner, draft_id, new, f"添加原文数字 {u.figure}")
+        return self.view(draft_id, "已添加：" + "；".join(changes) + "。请核对名称、比较符号和二级指标。")
 
     def fix_everything(self, owner: str, draft_id: str) -> View:
         v = self.view(draft_id)

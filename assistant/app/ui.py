@@ -69,6 +69,13 @@ def build(service: AppService) -> gr.Blocks:
                 with gr.Accordion("资金情况", open=False):
                     funding = gr.Dataframe(headers=["项目", "金额（万元）", "占比/类型"], datatype=["str"] * 3,
                                            type="array", interactive=False)
+                with gr.Accordion("原文中没有写进表的数字", open=False):
+                    gr.Markdown("<small>年份、文号、人口、编制、往年数值等不是绩效目标，起草时没有写进表。"
+                                "确实需要的，选中后点“加为指标”。</small>")
+                    with gr.Row():
+                        fig_dd = gr.Dropdown(label="数字及未写进表的原因", choices=[], scale=4, interactive=True,
+                                             elem_id="figures")
+                        fig_btn = gr.Button("加为指标", size="sm", scale=1, elem_id="add-figure")
                 findings = gr.Markdown(elem_id="findings")
                 with gr.Row():
                     fix_dd = gr.Dropdown(label="可一键修正的问题", choices=[], scale=4, interactive=True)
@@ -82,7 +89,7 @@ def build(service: AppService) -> gr.Blocks:
                 download = gr.File(label="下载导出的文件", interactive=False, elem_id="download", visible=False)
 
         outs = [chat, sess, browser, table, findings, fix_dd, funding, unit, year, kind, profile, undo_btn, redo_btn,
-                recent]
+                recent, fig_dd]
 
         def paint(view: View, state: dict, history: list, owner: str) -> tuple:
             state = {"owner": owner, "draft_id": view.draft_id}
@@ -97,7 +104,7 @@ def build(service: AppService) -> gr.Blocks:
                     d.header.unit if d else "", str(d.header.year or "") if d else "",
                     d.kind.value if d else None, d.profile if d else None,
                     gr.update(interactive=view.can_undo), gr.update(interactive=view.can_redo),
-                    gr.update(choices=service.recent(owner)))
+                    gr.update(choices=service.recent(owner)), gr.update(choices=view.figure_choices(), value=None))
 
         def owner_of(state: dict, request: gr.Request | None) -> str:
             if request is not None and getattr(request, "username", None):
@@ -178,6 +185,12 @@ def build(service: AppService) -> gr.Blocks:
             return paint(service.apply_finding(owner, state.get("draft_id"), choice), state, list(history or []), owner)
 
         fix_btn.click(on_fix, [fix_dd, sess, chat], outs)
+
+        def on_add_figure(choice, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            return paint(service.add_figure(owner, state.get("draft_id"), choice), state, list(history or []), owner)
+
+        fig_btn.click(on_add_figure, [fig_dd, sess, chat], outs, api_name="add_figure")
 
         def on_upload(path, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)

@@ -21,7 +21,7 @@ from ...core.validator import fix_all, validate
 from ...core.values import format_amount, parse
 from ...core.model import FundingLine
 from .extract import MAX_CHARS, extract_funding, normalize, split_items, split_sections
-from .prose.reader import Reading, Target, read
+from .prose.reader import Reading, Target, describe, read
 
 # 二级 a complete draft covers, in this order; ecological / economic only when the text is about them
 DRAFT_TIERS = ("quantity", "quality", "timeliness", "cost", "social", "sustainable", "satisfaction")
@@ -115,7 +115,9 @@ class OfflineEngine:
             notes.append("原文中没有找到带数值的目标，指标值需要您填写。")
         if sector:
             notes.append(f"按“{sector}”领域从指标库补充了建议指标。")
-        unused = [u for u in reading.unused if u.category != "list_marker"]
+        unused = unused_figures(draft)
+        if describe(unused):
+            notes.append("原文中没有写进表的数字：" + describe(unused) + _add_hint(draft, unused))
         return DraftOutcome(draft, report, self.label, notes, unused=unused)
 
     # --- rows ---------------------------------------------------------------------------------
@@ -272,7 +274,8 @@ def _relevant(entry: Entry, text: str) -> bool:
 
 
 def _name_core(name: str) -> str:
-    return re.sub(r"(人数|人次|户数|次数|数量|面积|里程|长度|完成时间|时间|时限|情况|指标|数|率)$", "", name)
+    return re.sub(r"(满意度|满意率|合格率|达标率|覆盖率|人数|人次|户数|次数|数量|面积|里程|长度|完成时间|时间|时限|情况|指标|数|率)$", "",
+                  name)
 
 
 def _similar(a: str, b: str) -> float:
@@ -342,6 +345,51 @@ def _cost_name(p: Project) -> str:
     return name if re.search(r"(经费|资金|费|补助)$", name) else name + "支出"
 
 
+def unused_figures(draft: Draft) -> list:
+    """Numbers of the draft's source text that are not in the table, each with the reason in words."""
+    if not draft.source_text:
+        return []
+    reading = read(draft.source_text, kind=draft.kind.value, year=draft.header.year)
+    from ...core.grounding import value_numbers
+
+    in_table = set()
+    for r in draft.indicators:
+        in_table |= value_numbers(r.value)
+    money = {round(x, 4) for x in (draft.funding.total,) if x is not None}
+    quoted = {r.evidence for r in draft.indicators if r.evidence}
+    out = []
+    for u in reading.unused:
+        if u.text in quoted:
+            continue
+        n = [float(x.replace(",", "")) for x in re.findall(r"\d[\d,]*(?:\.\d+)?", normalize(u.figure))]
+        if n and (n[-1] in in_table or round(n[-1], 4) in money) and u.category == "funding":
+            continue  # became the cost row or the funding total
+        out.append(u)
+    return out
+
+
+def _add_hint(draft: Draft, unused: list) -> str:
+    from .prose.reader import ADDABLE
+
+    u = next((x for x in unused if x.category in ADDABLE), None)  # list markers are never offered
+    if u is None:
+        return ""
+    r = row_for_figure(draft, u)
+    return f"。需要写进表时，可以说“在{r.tier2}下添加：{r.name} {r.value}”"
+
+
+def row_for_figure(draft: Draft, u) -> Indicator:
+    """The row a user asks for from a figure the draft left out (the reason it was left out stays in the note)."""
+    from .prose.reader import as_row
+
+    prof = _profile_of(draft)
+    name, value, conc = as_row(u)
+    loc = prof.tier2_location(conc) or prof.tier2_location("quantity")
+    assert loc is not None
+    return Indicator(tier1=loc[0], tier2=loc[1], name=name, value=value, standard=_standard(prof, conc),
+                     origin=Origin.USER, evidence=u.text, note=f"由原文数字“{u.text}”添加（原判断：{u.reason}），请核对名称和数值")
+
+
 def _budget_from_reading(f, reading: Reading) -> None:
     """The project budget the reader found, when the funding block has none: the first sum without a source
     word is the total, sums with one are its sources."""
@@ -365,7 +413,7 @@ def _dedupe(targets: list[Target]) -> list[Target]:
     for t in sorted(targets, key=lambda t: (order.get(t.section, 5), t.start)):
         sig = (t.pv.kind, t.pv.magnitude, t.pv.unit, t.pv.year, t.pv.month, t.pv.day, t.pv.op)
         if any((k.pv.kind, k.pv.magnitude, k.pv.unit, k.pv.year, k.pv.month, k.pv.day, k.pv.op) == sig and (
-                k.name == t.name or _similar(_name_core(k.name), _name_core(t.name)) >= 0.5) for k in kept):
+                k.name == t.name or _similar(_name_core(k.name), _name_core(t.name)) >= 0.6) for k in kept):
             continue
         kept.append(t)
     names: set[str] = set()
@@ -395,15 +443,9 @@ def _guess_kind(text: str, sections) -> Kind:
 
 
 def _year(text: str) -> int | None:
-    m = re.search(r"(20\d{2})\s*年度", text) or re.search(r"(20\d{2})\s*年", text[:200])
-    if m:
-        return int(m.group(1))
-    years = re.findall(r"(20\d{2})\s*年", text)
-    if years:
-        from collections import Counter
+    from .prose.reader import budget_year_of
 
-        return int(Counter(years).most_common(1)[0][0])
-    return None
+    return budget_year_of(text)
 
 
 def _header(text: str, sections, kind: Kind, year: int | None) -> Header:

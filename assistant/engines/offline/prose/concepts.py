@@ -50,6 +50,9 @@ def concept(name: str, unit: str, *, kind: str, op: str | None = None, relative:
         return "social"
     if _has(_C["sustainable"], name):
         return "sustainable"
+    d = CUES["defaults"]
+    if _has(d["negative"], name) and not _has(d["negative_exceptions"], name) and not relative:
+        return "ecological" if _has(_C["ecological"], name) else "quality"  # 医疗纠纷≤29起, 森林火灾≤14起
     if unit in ("%", "‰", "‱"):
         if name.endswith(tuple(_C["social_rates"])):
             return "social"

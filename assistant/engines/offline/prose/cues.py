@@ -43,6 +43,7 @@ REASONS = {
     "no_unit": "没有计量单位，无法判断是什么数",
     "duplicate": "与已提取的指标重复",
     "duration": "时长，不是目标",
+    "list_marker": "序号",
 }
 
 
@@ -173,12 +174,16 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         weak = word in _D["baseline_weak"] and (fig.op_before or fig.op_after or _find(_D["future"], left[end:]))
         if not compared and not weak:
             return Decision("baseline", "baseline")
+    own = re.split(r"[:：]", left)[-1]  # 2023年度绩效目标：2019年排查… — the heading is not this figure's words
     for y in prior_years:
-        if budget_year and y < budget_year and not _find(["计划", "力争", "预计", "确保", "争取", "目标"], left) \
-                and not re.search(r"(到|至)\s*$", left) and not re.search(r"(由|从|较|比)[^,，]{0,3}\d{4}", clause[:fig.start]):
+        if budget_year and y < budget_year and not _find(["计划", "力争", "预计", "确保", "争取", "目标"], own) \
+                and str(y) in own + clause[:clause.find(own)] and not re.search(r"(?<!达)(到|至)\s*$", left) and not re.search(r"(由|从|较|比)[^,，]{0,3}\d{4}", clause[:fig.start]):
             return Decision("baseline", "baseline")
 
     # staff, population and inventory, place scope (unless a plan word follows the cue)
+    if re.match(r"\s*(全县|全市|全区|全省|全镇|全乡|全州|辖区内?|我县|我市|我区|本县|本市|本区)", left) and not (
+            fig.op_before or fig.op_after) and not _find(_D["plan"] + CUES["content_verbs"], left) and fig.kind == "quantity":
+        return Decision("decoy", "population")  # 全县持证残疾人5466人: how things are, not a target
     pm = None
     for pm in re.finditer(_D["possession_re"], left):
         pass
@@ -189,7 +194,10 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         if hit and not _plan_after(left, hit[1]) and not fig.op_before and not fig.op_after and not (
                 cat == "population" and _find(_D["benefit_reach"], left[:hit[1]])):
             return Decision("decoy", cat)
-    if re.match(r"\s*(个)?(" + "|".join(_D["place_units"]) + ")", right) and fig.unit in ("个", "") and not re.search(
+    from .naming import cut
+
+    first = cut(right.strip())[0] if right.strip() else ""
+    if first in _D["place_units"] and fig.unit in ("个", "") and not re.search(
             r"(覆盖|惠及|辐射|延伸到|扩大到|新增|新建|创建|打造|建设|建成|培育|选派|派驻|帮扶|联系|走访|创成|评选|认定)",
             left if not left.lstrip().startswith("、") else clause[:fig.start]) \
             and not fig.op_before and not fig.op_after:
@@ -209,15 +217,15 @@ def _key_value(left: str) -> bool:
     """培训人次：500 / 签约率为75 — a bare number after a name that says what it counts."""
     from .naming import MEASURE_SUFFIXES
 
-    t = re.sub(r"(:|为|达到|达|不少于|不低于|不超过|控制在|约|共|是|=|≥|≤|>|<)\s*$", "", left.strip()).strip()
-    return bool(t) and t.endswith(MEASURE_SUFFIXES) and not t.endswith(("量", "数")) or t.endswith(
-        ("人数", "人次", "户数", "次数", "个数", "件数", "场次", "期数"))
+    t = re.sub(r"(?:[:：]|为|达到|达|不少于|不低于|不超过|控制在|约|共|是|高于|低于|超过|=|≥|≤|>|<|\s)+$", "", left.strip())
+    return len(t) >= 2 and t.endswith(MEASURE_SUFFIXES) and not re.search(r"[\d%]", t[-3:])
 
 
 def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, section: str) -> Decision:
     per = per_of(left, fig)
     near = left[-14:]
-    benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right)
+    benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right) or re.search(
+        _M["benefit_income_re"], near)
     if benefit and not _find(["成本", "费用", "补助", "补贴", "标准"], near):
         return Decision("target", "benefit_money", {"per": per} if per else {})
     if per is not None:

@@ -22,7 +22,7 @@ _PER = r"/\s*(?:10万|万|\d+\s*万?[\u4e00-\u9fff]{0,2}|[\u4e00-\u9fff]{1,3}(?:
 
 _QTY = re.compile(
     rf"(?P<num>{NUM})(?P<u1>%|‰)?(?:\s*(?P<rsep>-|~|至|到|—)\s*(?P<num2>{NUM}))?\s*(?P<approx>余|多)?\s*"
-    rf"(?P<mult>万|亿)?\s*(?P<unit>{UNIT_RE})?(?P<per>{_PER})?")
+    rf"(?P<mult>万|亿|千(?!米|克|瓦|元))?\s*(?P<unit>{UNIT_RE})?(?P<per>{_PER})?")
 _DOCNO = re.compile(r"[〔\[【(（]\s*(?:19|20)\d{2}\s*[〕\]】)）]\s*(?:第\s*)?\d+\s*号|第\s*\d+\s*号(?:令|文件)?")
 _PERIOD = re.compile(
     r"(?P<y1>(?:19|20)\d{2})\s*(?:年\s*(?:(?P<m1>1[0-2]|0?[1-9])\s*月)?|[./](?P<m1b>1[0-2]|0?[1-9]))?\s*(?:-|~|至|到|—|–)\s*"
@@ -77,7 +77,7 @@ class Figure:
         if not self.num:
             return None
         n = float(self.num.replace(",", ""))
-        return n * {"万": 1e4, "亿": 1e8}.get(self.mult, 1)
+        return n * {"万": 1e4, "亿": 1e8, "千": 1e3}.get(self.mult, 1)
 
     @property
     def is_money(self) -> bool:

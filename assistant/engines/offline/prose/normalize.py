@@ -73,6 +73,10 @@ def _nfkc(orig: str) -> Text:
     for i, ch in enumerate(orig):
         if ch == "\r":
             continue
+        if "\u2460" <= ch <= "\u24ff" or "\u2776" <= ch <= "\u2793":
+            b.put(ch, i, i + 1)  # ① ⑴ ⒈ ❶ are list markers, not digits
+            prev_space = False
+            continue
         n = _SPECIAL.get(ch) or unicodedata.normalize("NFKC", ch)
         if n in (" ", "\t", "\u3000", "\xa0") or (n.isspace() and n != "\n"):
             if prev_space:
@@ -127,9 +131,9 @@ def _numeral_pieces(s: str) -> list[tuple[int, int, str]]:
         start, end = m.start(), m.start() + len(run)
         nxt = s[end:end + 5]
         before = s[start - 1:start] if start else ""
-        if before in _VAGUE_BEFORE and before:
-            continue
-        if before == "第" or before == "星" or nxt.startswith(("是", "级", "星", "线", "号", "批", "产", "农", "化", "公开")):
+        if before and before in _VAGUE_BEFORE and (run[0] in "十百千万亿" or not re.search("[一二两三四五六七八九]", run)):
+            continue  # 数百人, 上千人次, 近百 are not figures; 近七十八万元 is
+        if before == "第" or before == "星" or nxt.startswith(("是", "级", "星", "线", "号", "产", "农", "化", "公开")):
             continue  # 一是 / 第三 / 三级 / 三产 / 三农 are not figures
         if re.search(r"[一二两三四五六七八九][一二两三四五六七八九]", run) and not all(c in _DIGITS for c in run):
             continue  # 十四五 (a plan's name), 三五个 (a few): not one figure

@@ -94,7 +94,7 @@ def _sections(s: str) -> list[_Sec]:
 
 
 _MARKER = re.compile(
-    r"(?:(?<=^)|(?<=[\s:;。,、!?]))\s*(?:目标\s*\d{1,2}\s*[:.、．]?|\d{1,2}\s*[、.．)](?![\d%])|\(\s*\d{1,2}\s*\)|[①-⑳]|"
+    r"(?:(?<=^)|(?<=[\s:;。,、!?]))\s*(?:目标\s*\d{1,2}\s*[:.、．]?|\d{1,2}\s*[、.．)](?![\d%])|\(\s*\d{1,2}\s*\)|[\u2460-\u24ff\u2776-\u2793]|"
     r"[一二三四五六七八九十]{1,3}\s*[、是]|\(\s*[一二三四五六七八九十]{1,3}\s*\)|第[一二三四五六七八九十]{1,3}\s*[,、是]|"
     r"其[一二三四五六七八九十]\s*[,、是]|[-•·*●○■□◆▪►▶→]+\s*)")
 _SENT_END = re.compile(r"[。;!?\n]")
@@ -172,8 +172,7 @@ def read(raw: str, *, kind: str = "project", year: int | None = None) -> Reading
     secs = _sections(s)
     markers: list[tuple[int, int]] = []
     clauses = _clauses(t, secs, markers)
-    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", s)]
-    budget_year = year or (max(years) if years else None)
+    budget_year = year or budget_year_of(s)
     rd = Reading(t)
     goal_spans = _goal_items(s, secs) if kind == "department" else []
     ctx = _Ctx(t, rd, kind, budget_year, goal_spans)
@@ -191,9 +190,28 @@ def read(raw: str, *, kind: str = "project", year: int | None = None) -> Reading
     for c in clauses:
         ctx.clause(c, prev_clause if prev_clause and prev_clause.sent_start == c.sent_start else None)
         prev_clause = c
+    for a, b in markers:  # list markers are accounted for (never rows), but not shown to users
+        fig = t.original(a, b).strip()
+        if fig:
+            rd.unused.append(Unused(fig, fig, "list_marker", REASONS["list_marker"], a))
     rd.targets.sort(key=lambda x: x.start)
     rd.unused.sort(key=lambda x: x.start)
     return rd
+
+
+def budget_year_of(s: str) -> int | None:
+    """The budget year a text is about: YYYY年度 first, else a year at the very start, else the year named most
+    often; the years of periods (2024—2026年) do not count."""
+    plain = re.sub(r"(?:19|20)\d{2}\s*年?\s*(?:-|~|至|到|—|–)\s*(?:19|20)\d{2}\s*年?", " ", s)
+    m = re.search(r"((?:19|20)\d{2})\s*年度", plain) or re.search(r"^\s*\S{0,20}?((?:19|20)\d{2})\s*年", plain[:60])
+    if m:
+        return int(m.group(1))
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})\s*年", plain)
+    if years:
+        from collections import Counter
+
+        return int(Counter(years).most_common(1)[0][0])
+    return None
 
 
 def _goal_items(s: str, secs: list[_Sec]) -> list[tuple[int, int]]:
@@ -238,7 +256,7 @@ class _Ctx:
     def unused(self, a: int, b: int, d: Decision, context_from: int | None = None) -> None:
         fig = self.t.original(a, b).strip()
         lead = ""
-        if context_from is not None and context_from < a:
+        if context_from is not None and context_from < a and d.category in ADDABLE:
             left = self.t.s[context_from:a]
             words = naming.cut(left)
             for w in reversed(words):
@@ -279,12 +297,15 @@ class _Ctx:
         self._enumeration(c, figs, used)
         prior = [f.year for f in figs if f.kind == "year" and f.year]
         # figures that are part of a name or a definition (60周岁以上, 3个月内…的比例) do not cut the words around them
-        sep = [i for i, f in enumerate(figs) if f.kind != "in_name" and not is_definition(f, text)]
+        sep = [i for i, f in enumerate(figs) if f.kind not in ("in_name", "year") and not is_definition(f, text)]
         for i, f in enumerate(figs):
             if i in used:
                 continue
             prev_sep = max((j for j in sep if j < i), default=None)
             lstart = figs[prev_sep].end if prev_sep is not None else 0
+            if prev_sep is not None:  # 培训2815人次以上、资助…: 以上 belongs to the figure before
+                m_after = re.match(r"\s*(及以上|及以下|以上|以下|以内|之内|左右|内)?", text[lstart:])
+                lstart += m_after.end() if m_after else 0
             nxt = min((j for j in sep if j > i), default=None)
             rend = figs[nxt].start if nxt is not None else len(text)
             left, right = text[lstart:f.start], text[f.end:rend]
@@ -293,7 +314,8 @@ class _Ctx:
             d = classify(f, text, left, right, kind=self.kind, section=c.section, budget_year=self.year,
                          prior_years=years_before, prev=figs[prev_sep] if prev_sep is not None else None)
             a, b = c.start + f.start, c.start + f.end
-            inherit = self.breakdown_of is not None and f.kind == self.breakdown_of[0] and d.category in (
+            inherit = self.breakdown_of is not None and f.kind == self.breakdown_of[0] and not (
+                f.op_before or f.op_after) and d.category in (
                 "quantity", "named_budget", "payout", "money_output", "budget") and (
                 re.match(r"\s*其中", text) and prev_sep is None or re.match(r"\s*、", left))
             if d.role == "target" and inherit:
@@ -323,9 +345,6 @@ class _Ctx:
     def _money_units(self, c: _Clause, figs: list[Figure]) -> None:
         """预算86万 / 资金60万: a 万/亿 figure without 元 next to money words, or among sums of money in the same
         sentence, is money (万元/亿元)."""
-        sent = self.t.s[c.sent_start:c.sent_end]
-        if re.search(r"\d\s*(万元|亿元|元)", sent):
-            self.money_context = True
         for i, f in enumerate(figs):
             if f.kind == "money":
                 self.money_context = True
@@ -333,7 +352,8 @@ class _Ctx:
                 continue
             prev_end = max((g.end for g in figs[:i] if g.kind != "in_name"), default=0)
             left = c.text[prev_end:f.start]
-            if any(w in left[-10:] for w in CUES["money"]["cues"]) or self.money_context:
+            blocked = any(w in left for w in CUES["decoys"]["population"] + CUES["decoys"]["staff"])
+            if not blocked and (any(w in left[-10:] for w in CUES["money"]["cues"]) or self.money_context):
                 f.kind, f.unit, f.mult = "money", f.mult + "元", ""
                 f.notes.append("原文写作“万”，按万元计")
                 self.money_context = True
@@ -348,9 +368,13 @@ class _Ctx:
             core = core.replace(w, "")
         core = re.sub(r"(\d{4}年度?|年度|今年|本年|全年|县级|市级|省级|区级|本级|财政)", "", core)
         specific = len(re.sub(r"[^\u4e00-\u9fff]", "", core)) >= 2
-        if self.kind == "project" and not self.total_seen:
+        if self.kind == "project" and not self.total_seen and (d.extra.get("word") or not specific):
             self.total_seen = True
             return Decision("funding", "funding", {"total": True})
+        if not specific and self.kind == "department" and self.prev_clause is not None:
+            project = re.search(r"([\u4e00-\u9fff“”]{2,24}(项目|工程|计划|行动|专项|经费))\s*$", self.prev_clause.text)
+            if project:  # 电子商务进农村项目，年度预算263万元
+                return Decision("target", "named_budget", {"name": project.group(1)})
         if specific:
             return Decision("target", "named_budget")
         return Decision("funding", "funding")
@@ -425,6 +449,7 @@ class _Ctx:
             if re.fullmatch(r"(投入|补助|补贴|奖励|资助|支出|费用|经费|资金)?(成本|标准|金额|经费)?", name) and self.last_subject:
                 name = ("每个" if per == "个" else "") + self.last_subject + name  # 每个投入8万元 after 建设博爱家园2个
             elif d.category == "named_budget":
+                name = d.extra.get("name") or name
                 name = name if re.search(r"(经费|资金|费|补助|补贴|奖励|投资|预算|成本)$", name) else name + "经费"
             elif d.category == "money_output":
                 name = naming.with_measure(name, f.unit, "output")
@@ -441,7 +466,8 @@ class _Ctx:
             unit = f.unit + (f"/{per}" if per else "")
             value = f"{op}{self._number(f, op)}{unit}"
             if d.category == "money_output":
-                conc = "economic" if any(w in name for w in CUES["concepts"]["economic"]) else "quantity"
+                volume = re.search(r"(归集|提取|发放|投放|办理|完成投资|放贷)", left[-14:])
+                conc = "quantity" if volume and not any(w in name for w in CUES["concepts"]["economic"]) else "economic"
             else:
                 conc = concept(name, f.unit, kind="money", benefit_money=benefit)
             note = _approx_note(f) or (f.notes[0] if f.notes else None)
@@ -453,7 +479,7 @@ class _Ctx:
             suffix = {("up", "个百分点"): "提高幅度", ("down", "个百分点"): "下降幅度", ("up", "%"): "增长率",
                       ("down", "%"): "下降率", ("up", "倍"): "增长倍数", ("down", "倍"): "下降倍数",
                       ("up", "‰"): "增长率", ("down", "‰"): "下降率"}[(relative, f.unit)]
-            core = re.sub(r"(较上年|比上年|同比|较去年|比去年|较上年度|较基期)$", "", subject)
+            core = re.sub(r"(较上年|比上年|同比|较去年|比去年|较上年度|较基期|(较|比)\d{4}年度?)$", "", subject)
             core = naming.clean_phrase(core) or self._fallback_name(c, "")
             name = naming.trim(core + suffix if not core.endswith(suffix) else core)
             op = f.op_before or f.op_after or "≥"
@@ -469,7 +495,9 @@ class _Ctx:
         if f.kind == "bare":
             unit = _unit_from_name(subject, f.num)
             if unit is None:
-                return False
+                if not naming.has_measure(subject):
+                    return False
+                unit = ""  # 建设面积：≥39360 — the number is kept, the missing unit is for the user to add
         qty_per = ""
         chain = [] if f.kind == "bare" else __import__(
             "assistant.engines.offline.prose.cues", fromlist=["per_chain"]).per_chain(left[-12:])
@@ -511,7 +539,7 @@ class _Ctx:
         conc = concept(name, unit, kind=kind)
         note = _approx_note(f)
         if f.kind == "bare":
-            note = f"原文没有写单位，按名称补为“{unit}”"
+            note = f"原文没有写单位，按名称补为“{unit}”，请核对" if unit else "原文没有写计量单位，请补上"
         self.add(c, name, value, conc, pos, _pattern(f, kind, left, right), (f.num,), note, timeliness=kind == "duration")
         self.last_subject = re.sub(r"(数量|人数|人次|次数|面积|长度|率|量|数|期数)$", "", name) or self.last_subject
         return True
@@ -545,7 +573,8 @@ class _Ctx:
         if per_verb and per_verb not in name:
             name = per_verb + name
         first = naming.cut(right.strip())[0] if right.strip() else ""
-        if first in CUES["decoys"]["place_units"] and f.unit == "个" and not name.endswith(first):
+        if first in CUES["decoys"]["place_units"] and f.unit == "个" and not name.endswith(first) \
+                and _object_after(right) in ("", first):
             name = name + first  # 覆盖全县14个乡镇 → 覆盖全县乡镇（数量）
         words = naming.cut(name) if name else ()
         verbs = set(CUES["content_verbs"]) | {"配", "建", "修", "购", "买", "办", "送", "种", "栽", "装", "开", "设", "派", "聘"}
@@ -700,7 +729,7 @@ class _Ctx:
             name = item
             if verb and not name.startswith(verb):
                 name = verb + name
-            if tail and not name.endswith(tail):
+            if tail and not name.endswith(tail) and not naming.has_measure(name):
                 name = name + tail
             name = naming.trim(naming.with_measure(name, f.unit, "cost" if f.is_money else ""))
             op = self._op(f, name)
@@ -787,6 +816,7 @@ def _deadline_name(subject: str, verb_obj: str) -> str:
 
 def _unit_from_name(name: str, num: str) -> str | None:
     table = (("人次", "人次"), ("人数", "人"), ("户数", "户"), ("次数", "次"), ("场次", "场次"), ("期数", "期"), ("件数", "件"),
+             ("里程", "公里"), ("批次", "批次"), ("起数", "起"), ("天数", "天"),
              ("个数", "个"), ("家数", "家"), ("天数", "天"), ("满意度", "%"), ("率", "%"), ("比例", "%"), ("占比", "%"))
     for suffix, unit in table:
         if name.endswith(suffix):
@@ -818,6 +848,31 @@ def _pattern(f: Figure, kind: str, left: str, right: str) -> str:
     if _object_after(right):
         return "T4"
     return "T1"
+
+
+ADDABLE = ("population", "staff", "baseline", "background", "definition", "place", "money", "funding", "no_unit",
+           "duration", "duties", "date")
+
+
+def as_row(u: Unused) -> tuple[str, str, str]:
+    """A figure the reader left out, made into (name, value, concept) when the user asks for it as a row."""
+    t = normalize(u.text).s
+    figs = [f for f in scan(t) if f.kind in ("quantity", "money", "bare", "deadline", "half")]
+    if not figs:
+        return naming.trim(naming.clean_phrase(t) or "新指标"), t, "quantity"
+    f = figs[-1]
+    raw = re.sub(r"[(（][^()（）]*[)）]", "", t[:f.start]).strip(" ,，:：")
+    words = naming.clean_phrase(raw)
+    words = words if len(words) > 2 else (raw[-8:] or "新指标")
+    if f.kind in ("deadline", "half"):
+        value = f"{str(f.year) + '年' if f.year else ''}{f.month}月{str(f.day) + '日' if f.day else '底'}前"
+        return naming.trim(words + "完成时间"), value, "timeliness"
+    unit = f.unit
+    name = naming.trim(naming.with_measure(words, unit, "cost" if f.is_money else ""))
+    kind = "money" if f.is_money else "quantity"
+    conc = concept(name, unit, kind=kind)
+    op = f.op_before or f.op_after or ("≤" if f.is_money or conc == "cost" else "≥")
+    return name, f"{op}{f.num.replace(',', '')}{f.mult}{f.full_unit[len(f.mult):]}", conc
 
 
 def describe(u: list[Unused], limit: int = 12) -> str:
