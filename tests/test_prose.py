@@ -92,7 +92,8 @@ def test_scan_finds_each_kind_of_figure(clause, kind, num, unit):
 
 @pytest.mark.parametrize("word, op", CUES["comparators"]["before"])
 def test_every_comparator_before_the_number(word, op):
-    assert only(f"培训人次{word}500人次").pv.op in ({"≥": ("≥",), ">": (">", "≥"), "≤": ("≤",), "<": ("<", "≤")}[op])
+    assert only(f"培训人次{word}500人次").pv.op in ({"≥": ("≥",), ">": (">", "≥"), "≤": ("≤",), "<": ("<", "≤"),
+                                                  "=": ("=",)}[op])
 
 
 @pytest.mark.parametrize("word, op", CUES["comparators"]["after"])
@@ -329,7 +330,9 @@ def test_grammar_rows(text, values):
 def test_decoys_are_accounted_for(text, figure, category):
     r = read(text)
     if figure is None:
-        assert [t.value for t in r.targets] == ["≥500人次"] and not r.unused  # a list marker is not a figure
+        # a list marker is accounted for as such, never a figure or a row, and never shown in the list for users
+        assert [t.value for t in r.targets] == ["≥500人次"] and [u.category for u in r.unused] == ["list_marker"]
+        assert describe(r.unused) == ""
         return
     got = {u.figure: u.category for u in r.unused}
     assert got.get(figure) == category

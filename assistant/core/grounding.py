@@ -26,12 +26,20 @@ def text_numbers(text: str) -> set[float]:
             out.update({n * 1e8, n * 1e4})
         if m.group(3) == "元" and not m.group(2):
             out.add(round(n / 1e4, 6))
+    for m in re.finditer(r"(?<!\d)((?:19|20)\d{2})\s*[./-]\s*(\d{1,2})(?!\d)", t):  # 2023.07: a year and a month
+        out.update({float(m.group(1)), float(m.group(2))})
     if re.search(r"百分之百|全部|全覆盖|足额|100%", t):
         out.add(100.0)
     if re.search(r"不发生|杜绝|为零|零事故|无\S{0,8}(事件|事故)", t):
         out.add(0.0)
-    if re.search(r"年内|年底|年末|全年|当年|年度内", t):
+    if re.search(r"年内|年底|年末|全年|当年|年度内|下半年", t):
         out.update({12.0, 31.0})
+    if "上半年" in t:
+        out.update({6.0, 30.0})
+    for m in re.finditer(r"第?\s*([1-4一二三四])\s*季度", t):
+        q = "1234".find(m.group(1)) + 1 or "一二三四".find(m.group(1)) + 1
+        out.add(float(q * 3))
+    out |= {n / 1e4 for n in list(out) if n >= 1e4 and n % 100 == 0}  # 三万 read as 30000 is also 3万
     return out
 
 

@@ -396,7 +396,9 @@ def _budget_from_reading(f, reading: Reading) -> None:
     if f.total is not None or not reading.money:
         return
     total = next((m for m in reading.money if m.total), None) or next(
-        (m for m in reading.money if not m.source), None) or (reading.money[0] if len(reading.money) == 1 else None)
+        (m for m in reading.money if not m.source), None) or (
+        max(reading.money, key=lambda m: m.amount * {"元": 1e-4, "万元": 1, "亿元": 1e4}.get(m.unit, 1))
+        if reading.money else None)  # only source lines: the largest is the whole allocation
     if total is None:
         return
     f.total, f.unit = total.amount, total.unit

@@ -43,6 +43,7 @@ REASONS = {
     "no_unit": "没有计量单位，无法判断是什么数",
     "duplicate": "与已提取的指标重复",
     "duration": "时长，不是目标",
+    "basis": "测算依据，不是目标",
     "list_marker": "序号",
 }
 
@@ -117,8 +118,8 @@ def is_definition(fig: Figure, clause: str) -> bool:
     if fig.kind not in ("quantity", "money"):
         return False
     right = clause[fig.end:]
-    if fig.is_time and re.match(r"\s*(内|以内|之内)[\u4e00-\u9fff]{1,12}的(比例|率|人数|占比|户数|人次)", right):
-        return True
+    if fig.is_time and re.match(r"\s*(内|以内|之内)[\u4e00-\u9fff]{1,12}?(的)?(比例|率|人数|占比|户数|人次)", right):
+        return True  # 3个月内实现就业的比例, 20秒内接通率
     m = _DEF_RIGHT.match(right)
     if not m:
         return False
@@ -139,6 +140,8 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
     if k == "docno":
         return Decision("decoy", "doc_number")
     if k == "period":
+        if re.search(r"(服务周期|服务期|运维期|租期|服务时间|合同期|托管期)\s*(为|是|:|：)?\s*$", left):
+            return Decision("target", "service_period")  # 服务周期2023.07-2024.01: the period the money buys
         return Decision("decoy", "period")
     if k == "in_name":
         return Decision("decoy", "in_name")
@@ -156,6 +159,12 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
 
     if is_definition(fig, clause):
         return Decision("decoy", "definition")
+    if re.search(r"按(照)?[^,，;；。]{0,12}$", left) and re.match(r"\s*(左右)?\s*(计|计算|确定|核定|测算|折算|计列)", right):
+        return Decision("decoy", "basis")  # 就餐天数按200天计 / 资助面按在校生的20%确定: how a figure is worked out
+    if re.match(r"\s*(以上|以下|及以上)?\s*时", right):
+        return Decision("decoy", "definition")  # 日降雨量50毫米以上时…: a condition
+    if re.match(r"\s*(" + "|".join(("科室", "股室", "内设机构", "事业单位", "直属单位", "下属单位")) + ")", right):
+        return Decision("decoy", "staff")
     if re.search(r"(造成|导致|致使|涉及金额|单笔|单项|单次)\s*$", left) and re.match(r"\s*(以上|以下|及以上|及以下)", right):
         return Decision("decoy", "definition")
 
@@ -221,9 +230,21 @@ def _key_value(left: str) -> bool:
     return len(t) >= 2 and t.endswith(MEASURE_SUFFIXES) and not re.search(r"[\d%]", t[-3:])
 
 
+def _source(near: str) -> tuple[str, int] | None:
+    """A funding source word used as one (县级配套资金, 中央补助), not inside another word (配套设施)."""
+    best = None
+    for w in _M["source"]:
+        for m in re.finditer(re.escape(w), near):
+            rest = near[m.end():]
+            if re.match(r"\s*$|\s*(财政|资金|补助|拨款|配套|经费|投入|安排|承担|下达|专项|奖补|补贴|债券|自筹|统筹|本级|级)", rest) \
+                    and (best is None or m.end() > best[1]):
+                best = (w, m.end())
+    return best
+
+
 def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, section: str) -> Decision:
     per = per_of(left, fig)
-    near = left[-14:]
+    near = re.split(r"[:：]", left)[-1][-14:]  # 安排表：笏石街道办20万元 — the heading's words are not this sum's
     benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right) or re.search(
         _M["benefit_income_re"], near)
     if benefit and not _find(["成本", "费用", "补助", "补贴", "标准"], near):
@@ -233,15 +254,17 @@ def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, sectio
     dept_line = _find(_M["department"], near)
     if dept_line and len(re.sub(r"[^\u4e00-\u9fff]", "", near[dept_line[1]:])) > 3:
         dept_line = None  # 项目支出为口岸查验设施维护项目620万元: the line names another subject
-    if kind == "department" and dept_line and not benefit:
+    if kind == "department" and dept_line and not benefit and not (fig.op_before or fig.op_after):
         return Decision("funding", "funding", {"line": dept_line[0]})
+    if kind == "department" and dept_line and not benefit:
+        return Decision("target", "benefit_money")  # 业务收入达到55万元: a committed figure, not the budget line
     if benefit:
         return Decision("target", "benefit_money")
     output = _find(_M["output_verbs"], near)
     budget = _find(_M["budget"], near)
     payout = _find(_M["payout"], near)
-    src = _find(_M["source"], near)
-    if src and not output and not (payout and payout[1] > src[1] and not budget):
+    src = _source(near)
+    if src and not output:
         return Decision("funding", "funding", {"source": src[0]})
     if payout and "贷款" in near[payout[1] - len(payout[0]):]:
         output = payout  # 发放个人住房贷款18亿元 is what the fund delivers

@@ -43,6 +43,12 @@ _RECURRING = re.compile(r"每(?:个)?(?P<p>月|季度|季|年|周|半年|学期)
 _CODE_BEFORE = re.compile(r"[A-Za-z]{1,6}\s*$")
 _CODE_AFTER = re.compile(r"^\s*[A-Za-z]")
 _HOTLINES = set(CUES["hotlines"])
+# single-character units that begin common words (部门, 项目, 门诊…): not a unit when the word follows
+_UNIT_CONT = {"部": "门署分队位长委", "台": "账风阶", "门": "户诊口类槛店", "项": "目", "件": "事", "所": "有属在需长",
+              "家": "庭长属具用园乡", "期": "间限末初望待刊", "条": "件例款线", "处": "理置罚室长", "起": "草步来止点诉",
+              "本": "级单位年次地县市区项", "节": "约能点日假", "次": "性", "名": "称单额录", "位": "于置", "只": "有是要能",
+              "口": "岸径", "种": "植类养子", "类": "似", "批": "准复示", "班": "子组", "套": "餐", "张": "贴", "支": "持出付援",
+              "包": "括含", "组": "织成建", "片": "区", "顶": "层"}
 _HOTLINE_RE = re.compile(r"^(1[0-2]\d|12\d{3}|96\d{3})$")
 _IN_NAME_AFTER = re.compile(r"^\s*[)）]?\s*(?:周岁|岁|级|星|号线|号楼|号|型|年级|代|寸|英寸|孔)(?!内)")
 
@@ -126,7 +132,8 @@ def scan(clause: str) -> list[Figure]:
             taken[k] = True
         out.append(f)
 
-    for m in re.finditer(r"\d+\s*[×xX*]\s*\d+\s*(小时|h)?", clause):  # 7×24小时值守: a schedule, not a figure
+    for m in re.finditer(r"\d+\s*[×xX*]\s*\d+\s*(小时|h)?|(?<![\d.])24\s*小时(?=值守|服务|开放|在线|运行|监控|不间断|值班|全天|营业|畅通|自助)",
+                         clause):  # 7×24小时值守 / 24小时开放: a schedule, not a figure
         take(Figure(m.start(), m.end(), "in_name", num=re.findall(r"\d+", m.group(0))[0]))
     for m in _DOCNO.finditer(clause):
         take(Figure(m.start(), m.end(), "docno", num=re.findall(r"\d+", m.group(0))[-1]))
@@ -188,6 +195,10 @@ def scan(clause: str) -> list[Figure]:
             b = m.start("per")
         if per and re.fullmatch(r"\d+", per):  # 3/5 is a fraction, not a per-unit
             per, b = "", m.start("per")
+        cont = _UNIT_CONT.get(unit)
+        if cont and clause[b:b + 1] and clause[b:b + 1] in cont and not m.group("per"):
+            b -= len(unit)  # 2025部门, 3项目, 5门诊: the "unit" is the start of the next word
+            unit = ""
         if u1 and not unit:
             unit = u1
         if unit.startswith("/"):
@@ -208,6 +219,8 @@ def scan(clause: str) -> list[Figure]:
         elif clause[max(0, a - 1):a] == "第" or (not unit and _IN_NAME_AFTER.match(clause[b:])) \
                 or (unit in ("岁", "周岁") and not re.search(CUES["age_target"], clause)):
             f.kind = "in_name"
+        elif not unit and not mult and re.fullmatch(r"(19|20)\d{2}(0?[1-9]|1[0-2])(\d{2})?", num):
+            f.kind = "date"  # 20246 / 202501 / 20250630: a date typed without separators
         elif not unit and not mult:
             f.kind = "bare"
         elif f.is_money:

@@ -135,8 +135,8 @@ def strip_back(tokens: list[str]) -> list[str]:
     out = list(tokens)
     joined = "".join(out)
     for w in sorted(_COMPARATOR_WORDS, key=len, reverse=True):
-        if len(w) >= 2 and joined.endswith(w) and len(joined) > len(w):
-            out = list(cut(joined[: -len(w)]))
+        if len(w) >= 2 and joined.endswith(w):
+            out = list(cut(joined[: -len(w)])) if len(joined) > len(w) else []
             break
     while out and (out[-1] in _FILLER_END or out[-1].strip() == "" or re.fullmatch(r"[\W_]+", out[-1])):
         out.pop()

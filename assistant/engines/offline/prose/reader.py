@@ -242,6 +242,7 @@ class _Ctx:
         self.total_seen = False
         self.money_context = False
         self.sentence_baseline = False
+        self.background: Decision | None = None
 
     # --- bookkeeping ---
     def evidence(self, c: _Clause) -> str:
@@ -280,7 +281,12 @@ class _Ctx:
         if prev is None:
             self.last_subject = None
             self.breakdown_of = None
+            self.background = None
             self.sentence_baseline = False
+            ym = re.match(r"\s*(?:[\u4e00-\u9fff]{0,6}[:：])?\s*((?:19|20)\d{2})\s*年(?!度?(?:目标|计划|任务|绩效))", c.text)
+            if ym and self.year and int(ym.group(1)) < self.year and not any(
+                    w in self.t.s[c.sent_start:c.sent_end] for w in ("计划", "力争", "确保", "预计", "目标", "今年")):
+                self.background = Decision("baseline", "baseline")  # 2023年全区研发投入4.6亿元，占比为38.5%
             self.money_context = False
             if len(_CLAUSE_SEP.split(self.t.s[c.sent_start:c.sent_end])) > 1 and re.search(
                     CUES["decoys"]["baseline_opening_re"], c.text.strip()):
@@ -314,6 +320,16 @@ class _Ctx:
             d = classify(f, text, left, right, kind=self.kind, section=c.section, budget_year=self.year,
                          prior_years=years_before, prev=figs[prev_sep] if prev_sep is not None else None)
             a, b = c.start + f.start, c.start + f.end
+            if d.role == "funding" and d.category == "budget":
+                d = self._budget(c, f, left, d)
+            if d.role == "target" and c.heading and re.fullmatch(CUES["background_headings"], c.heading) \
+                    and f.kind not in ("deadline", "recurring", "half"):
+                d = Decision("decoy", "background")  # 背景：2024年全市人均体育场地面积2.9平方米
+            quiet = not (f.op_before or f.op_after) and not any(
+                w in left for w in CUES["decoys"]["future"] + CUES["decoys"]["plan"] + CUES["content_verbs"])
+            if d.role == "target" and quiet and self.background is not None and f.kind in ("quantity", "money") \
+                    and d.category in ("quantity", "named_budget", "money_output", "payout"):
+                d = Decision(self.background.role, self.background.category)  # …现有职工46人，保留剧目20部
             inherit = self.breakdown_of is not None and f.kind == self.breakdown_of[0] and not (
                 f.op_before or f.op_after) and d.category in (
                 "quantity", "named_budget", "payout", "money_output", "budget") and (
@@ -323,12 +339,15 @@ class _Ctx:
             if self.sentence_baseline and d.role == "target" and not f.op_before and not f.op_after \
                     and f.kind not in ("deadline", "recurring", "half"):
                 d = Decision("baseline", "baseline")
-            if d.role == "funding" and d.category == "budget":
-                d = self._budget(c, f, left, d)
             if d.role != "target" and f.kind in ("quantity", "money"):
                 self.breakdown_of = (f.kind, d)
             elif d.role == "target":
                 self.breakdown_of = None
+            if d.role in ("baseline", "decoy") and d.category in ("baseline", "population", "staff", "background") \
+                    and f.kind in ("quantity", "money"):
+                self.background = d
+            elif d.role == "target" and (f.op_before or f.op_after or not quiet):
+                self.background = None
             if d.role == "target":
                 made = self._target(c, f, d, left, right, figs, i, prev_sep)
                 if made:
@@ -414,6 +433,11 @@ class _Ctx:
         pos = c.start + f.start
         if f.kind in ("deadline", "recurring", "half"):
             return self._deadline(c, f, left, right)
+        if f.kind == "period":
+            name = naming.clean_phrase(left) or "服务周期"
+            self.add(c, naming.trim(name), text[f.start:f.end].replace(" ", ""), "timeliness", pos, "T22", (f.num,),
+                     timeliness=True)
+            return True
         base_left = left
         # from–to: 由72%提高到80% names the thing before 由
         if prev_sep is not None and figs[prev_sep].kind in ("quantity", "money") and re.search(
@@ -520,6 +544,9 @@ class _Ctx:
             name = name if re.search(r"(期|周期|期限|年限)$", name) else (
                 re.sub(r"(服务|租用|租赁|运维|维保|托管)$", "", name) + "服务期" if name else "服务期")
         else:
+            if unit == "%" and not name.endswith(naming._RATE_END) and re.search(r"(完成|实现)", left) \
+                    and not re.search(r"(完成|实现)(率|比例)", name):
+                name = name + "完成"  # 完成项目主体工程70% → 项目主体工程完成率
             if unit in ("%", "‰", "‱") and not name.endswith(naming._RATE_END):
                 rp = naming.clean_phrase(re.split(r"[,，;；。(（]", re.sub(r"^\s*(以上|以内|及以上)", "", right))[0])
                 if 2 <= len(rp) <= 10 and not re.search(r"\d", rp):
