@@ -203,6 +203,8 @@ def garbled_names(draft: Draft) -> list[str]:
         if r.origin is not Origin.EXTRACTED or not r.evidence or len(r.name) < 2:
             continue
         ev = normalize(r.evidence).s
+        if r.name[:4] not in ev:
+            continue  # a composed name (项目总成本), not cut from the sentence
         head = r.name[:2]
         spots = [m.start() for m in re.finditer(re.escape(head), ev)]
         if not spots:

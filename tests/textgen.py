@@ -2459,6 +2459,8 @@ def evaluate(gen: Generated, outcome) -> Evaluation:
     decoy_rows = []
     for dcy in gen.decoys:
         for i, (r, pv, c, dirn) in enumerate(info):
+            if i in used:
+                continue  # the row is a stated target's (a list marker 二 and a target of 2万人 share a digit)
             if _key(dcy.number) in row_numbers(pv):
                 decoy_rows.append((dcy, r))
     # unused

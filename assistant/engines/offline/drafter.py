@@ -296,10 +296,10 @@ def _duplicate(name: str, rows: list[Indicator]) -> bool:
 
 
 def beneficiary(text: str) -> str:
-    """Who the text serves (居民, 农户, 学生, 患者, 游客 …): the one it names most often; 服务对象 when none."""
+    """Who the text serves (居民, 农户, 学生, 患者, 游客 …): the one it names most often; 受益对象 when none."""
     from .prose.lexicon import CUES
 
-    best, count = "服务对象", 0
+    best, count = "受益对象", 0
     for w in CUES["beneficiaries"]:
         n = text.count(w)
         if n > count or (n == count and n and len(w) > len(best)):

@@ -582,6 +582,9 @@ class _Ctx:
             lt = lt.lstrip()[1:]  # 新建服务站12个、维修道路8公里: each item names its own figure
         # otherwise a 、 inside the words (救助困难群众、大病患者不少于300人次) lists what one figure counts
         per_verb = ""
+        from .cues import PER_CHAIN
+
+        lt = re.sub(r"按(照)?(" + PER_CHAIN.pattern + r")+[\u4e00-\u9fff]{0,3}$", "", lt)  # 检查费用按每对夫妇(440元)
         if per_unit or f.kind == "money":
             pm = re.search(r"每([\u4e00-\u9fff]{2,3}?)(?:一|1)(?:人次|人|户|名|个|家|件|场|次)", lt)
             if pm and pm.group(1) in CUES["content_verbs"] or pm and naming.cut(pm.group(1)) == (pm.group(1),):
@@ -620,6 +623,12 @@ class _Ctx:
 
     def _context_subject(self, c: _Clause) -> str:
         """What the sentence is about when a clause names nothing (完成宿舍楼改造（预算85万元），10月底前投入使用)."""
+        first = next((t for t in self.rd.targets if c.sent_start <= t.start < c.start and t.pattern not in ("T11", "T12")),
+                     None)
+        if first is not None:  # 农居抗震改造完成180户，每户补助1500元，年内完成 → 农居抗震改造
+            core = re.sub(r"(人数|人次|户数|次数|数量|面积|长度|率|量|数|期数|场次)$", "", first.name)
+            if len(core) >= 2:
+                return core
         if self.prev_clause is not None:
             t = re.sub(r"[(（][^()（）]*[)）]", "", self.prev_clause.text)
             t = re.sub(r"\d[\d.,]*\s*[\u4e00-\u9fff%]{0,3}", "", t)
@@ -635,14 +644,31 @@ class _Ctx:
         topic = naming.clean_phrase(topic)
         return (topic + name) if topic else (name or "目标值")
 
+    def _topic(self, c: _Clause) -> str:
+        """What a sentence is about: its heading (养老保险：…) or an opening clause with no figure
+        (扩大养老保险覆盖面，在职参保人员达47000人)."""
+        for cand in (c.heading, self._opening(c)):
+            if cand and not re.fullmatch(CUES["generic_headings"], cand):
+                topic = _topic_core(cand)
+                if topic and not re.fullmatch(CUES["generic_headings"], topic):
+                    return topic
+        return ""
+
+    def _opening(self, c: _Clause) -> str:
+        sent = self.t.s[c.sent_start:c.sent_end]
+        first = _CLAUSE_SEP.split(sent)[0]
+        first = re.split(r"[:：]", first)[-1].strip()
+        if first and first != c.text.strip() and not scan(first) and len(first) <= 14 and re.match(
+                r"(扩大|提高|提升|巩固|做好|推进|加强|完善|落实|稳定|保障|维护|优化|深化|强化|加大|抓好|实施|开展|推动|做实)", first):
+            return first
+        return ""
+
     def _with_topic(self, c: _Clause, name: str) -> str:
-        if not c.heading or re.fullmatch(CUES["generic_headings"], c.heading):
-            return name
-        topic = _topic_core(c.heading)
-        if not topic or re.fullmatch(CUES["generic_headings"], topic):
+        topic = self._topic(c)
+        if not topic:
             return name
         core = re.sub(r"(人数|人次|户数|次数|数量|面积|长度|率|量|数)$", "", name)
-        if topic and len(core) <= 4 and len(topic) <= 6 and not (set(_bigrams(topic)) & set(_bigrams(name))) \
+        if len(core) <= 6 and len(topic) <= 6 and not (set(_bigrams(topic)) & set(_bigrams(name))) \
                 and "满意" not in name:
             return topic + name
         return name
