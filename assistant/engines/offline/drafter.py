@@ -242,6 +242,10 @@ class OfflineEngine:
         if not loc:
             return None
         who = beneficiary(text)
+        from ...core.profiles import tier2_concept_of
+
+        if tier2_concept_of(f"{who}满意度"):  # 群众满意度 is also a name of the tier itself
+            who = "受益" + who
         return Indicator(goal=goal, tier1=loc[0], tier2=loc[1], name=f"{who}满意度", value="≥90%",
                          standard="历史标准", origin=Origin.SUGGESTED, evidence=None,
                          note="建议值，请按本单位以往测评结果确认")
@@ -415,7 +419,7 @@ def _dedupe(targets: list[Target]) -> list[Target]:
     for t in sorted(targets, key=lambda t: (order.get(t.section, 5), t.start)):
         sig = (t.pv.kind, t.pv.magnitude, t.pv.unit, t.pv.year, t.pv.month, t.pv.day, t.pv.op)
         if any((k.pv.kind, k.pv.magnitude, k.pv.unit, k.pv.year, k.pv.month, k.pv.day, k.pv.op) == sig and (
-                k.name == t.name or _similar(_name_core(k.name), _name_core(t.name)) >= 0.6) for k in kept):
+                _name_core(k.name) in _name_core(t.name) or _name_core(t.name) in _name_core(k.name)) for k in kept):
             continue
         kept.append(t)
     names: set[str] = set()

@@ -189,6 +189,8 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
                 and str(y) in own + clause[:clause.find(own)] and not re.search(r"(?<!达)(到|至)\s*$", left) and not re.search(r"(由|从|较|比)[^,，]{0,3}\d{4}", clause[:fig.start]):
             return Decision("baseline", "baseline")
 
+    if fig.unit in ("%", "‰", "‱", "个百分点"):
+        return Decision("target", "quantity")  # a rate is never a head count or an inventory
     # staff, population and inventory, place scope (unless a plan word follows the cue)
     if re.match(r"\s*(全县|全市|全区|全省|全镇|全乡|全州|辖区内?|我县|我市|我区|本县|本市|本区)", left) and not (
             fig.op_before or fig.op_after) and not _find(_D["plan"] + CUES["content_verbs"], left) and fig.kind == "quantity":
@@ -208,7 +210,7 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
     first = cut(right.strip())[0] if right.strip() else ""
     if first in _D["place_units"] and fig.unit in ("个", "") and not re.search(
             r"(覆盖|惠及|辐射|延伸到|扩大到|新增|新建|创建|打造|建设|建成|培育|选派|派驻|帮扶|联系|走访|创成|评选|认定)",
-            left if not left.lstrip().startswith("、") else clause[:fig.start]) \
+            left if "、" not in left else clause[:fig.start]) \
             and not fig.op_before and not fig.op_after:
         return Decision("decoy", "place")
     if section == "duties" and not fig.op_before and not fig.op_after and not _find(_D["plan"], left):

@@ -237,6 +237,7 @@ class _Ctx:
     def __init__(self, t: Text, rd: Reading, kind: str, budget_year: int | None, goal_spans):
         self.t, self.rd, self.kind, self.year, self.goal_spans = t, rd, kind, budget_year, goal_spans
         self.last_subject: str | None = None
+        self.last_prefix = ""
         self.breakdown_of: tuple[str, Decision] | None = None
         self.prev_clause: _Clause | None = None
         self.total_seen = False
@@ -280,6 +281,7 @@ class _Ctx:
         used: set[int] = set()
         if prev is None:
             self.last_subject = None
+            self.last_prefix = ""
             self.breakdown_of = None
             self.background = None
             self.sentence_baseline = False
@@ -578,7 +580,10 @@ class _Ctx:
             before = re.split(r"[:：]", lt)[-2]
             lt = after if re.search(r"[\u4e00-\u9fff]{2}", naming.clean_phrase(after)) else before
         lt = re.split(r"[(（;；+=＋＝]|其中|同时|并且|以及", lt)[-1]
-        if lt.lstrip().startswith("、"):
+        listed = False
+        if "、" in lt and re.fullmatch(r"\s*[\u4e00-\u9fff]{0,6}、\s*", lt):
+            lt, listed = "", True  # 覆盖14个乡镇、108个行政村: the next item of a list after a figure
+        elif lt.lstrip().startswith("、"):
             lt = lt.lstrip()[1:]  # 新建服务站12个、维修道路8公里: each item names its own figure
         # otherwise a 、 inside the words (救助困难群众、大病患者不少于300人次) lists what one figure counts
         per_verb = ""
@@ -603,8 +608,13 @@ class _Ctx:
         if per_verb and per_verb not in name:
             name = per_verb + name
         first = naming.cut(right.strip())[0] if right.strip() else ""
+        if listed and self.last_prefix and f.kind != "money":
+            obj = first if first in CUES["decoys"]["place_units"] else _object_after(right)
+            if obj:
+                return self.last_prefix + obj
         if first in CUES["decoys"]["place_units"] and f.unit == "个" and not name.endswith(first) \
                 and _object_after(right) in ("", first):
+            self.last_prefix = name
             name = name + first  # 覆盖全县14个乡镇 → 覆盖全县乡镇（数量）
         words = naming.cut(name) if name else ()
         verbs = set(CUES["content_verbs"]) | {"配", "建", "修", "购", "买", "办", "送", "种", "栽", "装", "开", "设", "派", "聘"}
@@ -612,6 +622,7 @@ class _Ctx:
             obj = _object_after(right)
             if obj:
                 verb = words[-1] if words and words[-1] in verbs else ""
+                self.last_prefix = verb if verb and len(name) > 4 else (name or "")
                 name = (verb + obj) if verb and len(name) > 4 else (name or "") + obj
         if not name:
             m = re.match(r"\s*(每[\u4e00-\u9fff]{1,2})", left)
