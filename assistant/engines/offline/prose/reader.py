@@ -328,7 +328,8 @@ class _Ctx:
                     and f.kind not in ("deadline", "recurring", "half"):
                 d = Decision("decoy", "background")  # 背景：2024年全市人均体育场地面积2.9平方米
             quiet = not (f.op_before or f.op_after) and not any(
-                w in left for w in CUES["decoys"]["future"] + CUES["decoys"]["plan"] + CUES["content_verbs"])
+                w in left for w in CUES["decoys"]["future"] + CUES["decoys"]["plan"] + CUES["content_verbs"]
+                + CUES["decoys"]["benefit_reach"])
             if d.role == "target" and quiet and self.background is not None and f.kind in ("quantity", "money") \
                     and d.category in ("quantity", "named_budget", "money_output", "payout"):
                 d = Decision(self.background.role, self.background.category)  # …现有职工46人，保留剧目20部
@@ -784,10 +785,20 @@ class _Ctx:
         verb = first_words[0] if len(first_words) > 1 and first_words[0] in CUES["content_verbs"] else ""
         last_words = naming.cut(items[-1])
         tail = ""
-        if len(last_words) > 1 and naming.has_measure(last_words[-1]):
+        role = re.search(r"(患者|人员|学生|儿童|老人|老年人|家庭|农户|企业|对象|群众|居民|妇女|残疾人)", items[-1])
+        if role and role.start() > 0 and not any(role.group(1) in x for x in items[:-1]):
+            tail = items[-1][role.start():]  # 高血压、2型糖尿病患者规范管理率 → 高血压患者规范管理率
+        elif len(last_words) > 1 and all(len(x) <= 3 for x in items[:-1]) and 2 <= len(last_words[0]) <= 3 \
+                and re.fullmatch(r"[\u4e00-\u9fff]+", last_words[0]):
+            tail = "".join(last_words[1:])  # 县道、乡道、村道日常养护补助标准 → each item + 日常养护补助标准
+        elif len(last_words) > 1 and naming.has_measure(last_words[-1]):
             tail = last_words[-1]
             if len(tail) == 1 and len(last_words) > 2:
                 tail = last_words[-2] + tail
+        from .cues import per_chain
+
+        chain = per_chain(text[m.end():figs[after[0]].start]) if after else []  # 分别为每公里每年10000元、7000元…
+        per = "·".join(dict.fromkeys(chain))
         for k, item in enumerate(items):
             f = figs[after[0] if shared else after[k]]
             name = item
@@ -796,12 +807,14 @@ class _Ctx:
             if tail and not name.endswith(tail) and not naming.has_measure(name):
                 name = name + tail
             name = naming.trim(naming.with_measure(name, f.unit, "cost" if f.is_money else ""))
-            op = self._op(f, name)
+            standard = f.is_money and any(w in name for w in CUES["money"]["standard_words"])
+            op = self._op(f, name, per_standard=standard)
             if m.group(0).endswith(("达到", "不少于", "不低于", "超过")) and not f.op_after:
                 op = "≥"
             elif m.group(0).endswith(("不超过", "控制在")):
                 op = "≤"
-            value = f"{op}{self._number(f, op)}{f.mult}{f.unit}{('/' + f.per) if f.per else ''}"
+            unit_per = f.per or (per if f.is_money else "")
+            value = f"{op}{self._number(f, op)}{f.mult}{f.unit}{('/' + unit_per) if unit_per else ''}"
             conc = concept(name, f.unit, kind="money" if f.is_money else "quantity")
             self.add(c, name, value, conc, c.start + f.start, "T19" if shared else "T18", (f.num,))
         used.update(after)
