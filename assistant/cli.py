@@ -326,7 +326,7 @@ def review_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    cases: list[Path] = typer.Option(..., "--cases", "-c", help="案例文件夹（可多次指定），格式同 ../shared/cases"),
+    cases: list[Path] = typer.Option(..., "--cases", "-c", help="案例文件夹（可多次指定），格式见 evals/cases/filed/README.md"),
     engine: str = typer.Option("offline", "--engine", "-e", help="offline 或 llm"),
     out: Optional[Path] = typer.Option(None, "--out", help="报告输出文件夹（JSON、Markdown、图表）"),
     base_url: Optional[str] = BASE_URL_OPT,

@@ -1,4 +1,4 @@
-"""Scoring a drafting engine against filed forms (the case format of ../shared/cases).
+"""Scoring a drafting engine against filed forms (the case format of evals/cases/filed).
 
 Metrics (deterministic):
 - grounded_recall: of filed rows whose number is stated in the prose (`in_prose`), the share drafted with

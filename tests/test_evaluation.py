@@ -21,7 +21,8 @@ from .fakellm import FakeLLM, completion, error, json_reply, tool_reply
 from .test_llm import seed_reply
 
 THRESHOLDS = json.loads((ROOT / "evals" / "thresholds.json").read_text(encoding="utf-8"))
-METRICS = ("grounded_recall", "concept_recall", "invented_numbers", "invalid_tiers")
+METRICS = ("grounded_recall", "concept_recall", "invented_numbers", "invalid_tiers", "target_recall", "precision",
+           "name_quality", "garbled_names", "internal_codes")
 ZHELIN, TONGPING = "syn-zhelin-gaozhongzhuxuejin-2022", "syn-tongping-songxixiaxiang-2023"
 
 
@@ -49,20 +50,28 @@ def folder_with(tmp: Path, *ids: str, incomplete: tuple[str, ...] = ()) -> Path:
 
 # --- the CI gate ----------------------------------------------------------------------------------------------
 
-def test_offline_eval_meets_committed_thresholds(tmp_path):
-    assert set(METRICS) <= set(THRESHOLDS["min"]) | set(THRESHOLDS["max"])
-    report = run_eval([EVAL_CASES], "offline", tmp_path / "out", load_settings())
+@pytest.mark.parametrize("folder", sorted(THRESHOLDS["sets"]))
+def test_offline_eval_meets_committed_thresholds(tmp_path, folder):
+    limits = THRESHOLDS["sets"][folder]
+    report = run_eval([ROOT / folder], "offline", tmp_path / "out", load_settings())
     s = report["summary"]
-    failures = check_thresholds(s, THRESHOLDS)
-    assert not failures, (f"offline eval on evals/cases fell below evals/thresholds.json: {failures}\n"
-                          + report["text"])
+    failures = check_thresholds(s, limits)
+    assert not failures, (f"offline eval on {folder} fell below evals/thresholds.json: {failures}\n" + report["text"])
     # the written drafts re-score to the same figures: a run can be re-scored without drafting again
     from assistant.core.io import load_draft
 
-    cases = {c["id"]: c for c in load_cases(EVAL_CASES)}
+    cases = {c["id"]: c for c in load_cases(ROOT / folder)}
     rescored = summarize([score_case(cases[e["id"]], load_draft(tmp_path / "out" / "drafts" / f"{e['id']}.json"))
                           for e in report["cases"]])
     assert {m: rescored[m] for m in METRICS} == {m: s[m] for m in METRICS}
+
+
+def test_every_case_set_has_a_gate():
+    sets = {str(p.relative_to(ROOT)) for p in [EVAL_CASES, *EVAL_CASES.iterdir()] if p.is_dir() and load_cases(p)}
+    assert sets == set(THRESHOLDS["sets"])
+    for limits in THRESHOLDS["sets"].values():
+        assert {"target_recall", "precision", "name_quality"} <= set(limits["min"])
+        assert {"invented_numbers", "garbled_names", "internal_codes"} <= set(limits["max"])
 
 
 def test_check_thresholds_reports_each_failure():
@@ -197,7 +206,7 @@ def test_incomplete_table_counts_for_precision_not_recall(tmp_path):
 # --- the CLI ----------------------------------------------------------------------------------------------------
 
 def test_cli_eval_prints_and_writes_the_report(tmp_path):
-    cases = SHARED_CASES if SHARED_CASES.exists() else EVAL_CASES
+    cases = SHARED_CASES
     out = tmp_path / "report"
     p = cli("eval", "--cases", str(cases), "--engine", "offline", "--out", str(out))
     assert p.returncode == 0, p.stderr

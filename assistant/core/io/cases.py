@@ -1,4 +1,4 @@
-"""Read the case-file shape of ../shared/cases (and evals/cases) into a Draft.
+"""Read the case-file shape of evals/cases (filed forms and eval cases) into a Draft.
 
 Case files keep funding as the form printed it: department forms as income/expense dicts,
 project forms as flat keys such as "资金总额_万元" or "预算数_元".

@@ -26,7 +26,9 @@ from ...core.grounding import same_number, text_numbers, value_numbers
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
 from ..offline import OfflineEngine
 from ..offline.commands import parse_command
-from ..offline.extract import MAX_CHARS, normalize
+from ..offline.extract import normalize
+
+MAX_CHARS = 60_000  # a model's context is the limit here; the offline reader takes up to 200,000
 from .caller import StructuredCaller, Trace
 from .prompts import render
 from .providers import get_provider, guess_provider

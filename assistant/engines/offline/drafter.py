@@ -8,6 +8,7 @@ origin=suggested and a placeholder (or a conventional value such as ≥90% satis
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from typing import Sequence
 
@@ -115,7 +116,7 @@ class OfflineEngine:
             notes.append("原文中没有找到带数值的目标，指标值需要您填写。")
         if sector:
             notes.append(f"按“{sector}”领域从指标库补充了建议指标。")
-        unused = unused_figures(draft)
+        unused = unused_figures(draft, reading)
         if describe(unused):
             notes.append("原文中没有写进表的数字：" + describe(unused) + _add_hint(draft, unused))
         return DraftOutcome(draft, report, self.label, notes, unused=unused)
@@ -143,7 +144,7 @@ class OfflineEngine:
         ev = set(bigrams(evidence))
         best, score = 1, 0
         for i, g in enumerate(draft.goals, 1):
-            s = len(ev & set(bigrams(g.text)))
+            s = len(ev & _goal_grams(g.text))
             if s > score:
                 best, score = i, s
         return best
@@ -182,7 +183,7 @@ class OfflineEngine:
             texts = [(i, g.text) for i, g in enumerate(draft.goals, 1)]
         else:
             texts = [(None, g.text) for g in draft.goals]
-        for goal, text in texts:
+        for goal, text in texts[:MAX_GOALS_SEARCHED]:
             if goal is not None and any(r.goal == goal for r in rows + out):
                 continue
             if goal is None and any(r.origin is Origin.EXTRACTED and r.evidence and r.evidence in text for r in rows):
@@ -349,11 +350,21 @@ def _cost_name(p: Project) -> str:
     return name if re.search(r"(经费|资金|费|补助)$", name) else name + "支出"
 
 
-def unused_figures(draft: Draft) -> list:
+MAX_GOALS_SEARCHED = 30  # library rows for goals stated without numbers: a real form has fewer goals
+
+
+@lru_cache(maxsize=4096)
+def _goal_grams(text: str) -> frozenset:
+    from ...core.library import bigrams
+
+    return frozenset(bigrams(text))
+
+
+def unused_figures(draft: Draft, reading: Reading | None = None) -> list:
     """Numbers of the draft's source text that are not in the table, each with the reason in words."""
     if not draft.source_text:
         return []
-    reading = read(draft.source_text, kind=draft.kind.value, year=draft.header.year)
+    reading = reading or read(draft.source_text, kind=draft.kind.value, year=draft.header.year)
     from ...core.grounding import value_numbers
 
     in_table = set()

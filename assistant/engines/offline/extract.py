@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ...core.model import Funding, FundingLine, Kind, Project
 
-MAX_CHARS = 60_000  # bound the work on very long input; the rest is reported as not read
+MAX_CHARS = 200_000  # bound the work on very long input; the rest is reported as not read
 
 # --- sections -----------------------------------------------------------------------------------
 
