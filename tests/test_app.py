@@ -34,14 +34,15 @@ def test_draft_edit_undo_redo_and_persistence(service, tmp_path):
     assert v.draft_id and any(r[4] == "≥47000人" for r in v.rows)
     assert v.suggested_rows and all("建议" in v.rows[i][6] for i in v.suggested_rows if v.draft.indicators[i].origin.value == "suggested")
     errors_before = v.report.summary()["errors"]
-    i = v.suggested_rows[0]
-    v2 = service.edit_cell("alice", v.draft_id, i, 4, "2020年12月底前")
-    assert v2.rows[i][4] == "2020年12月底前" and v2.rows[i][6] == "用户填写"
+    i = next(f.row for f in v.report.errors if f.code == "R24")  # a suggested row still waiting for its number
+    filled = v.rows[i][4].replace("（待填）", "3")
+    v2 = service.edit_cell("alice", v.draft_id, i, 4, filled)
+    assert v2.rows[i][4] == filled and v2.rows[i][6] == "用户填写"
     assert v2.report.summary()["errors"] == errors_before - 1 and v2.can_undo
     v3 = service.undo("alice", v.draft_id)
-    assert v3.rows[i][4] != "2020年12月底前" and v3.can_redo
+    assert v3.rows[i][4] != filled and v3.can_redo
     v4 = service.redo("alice", v.draft_id)
-    assert v4.rows[i][4] == "2020年12月底前"
+    assert v4.rows[i][4] == filled
     # a server restart (a new service on the same database) finds the draft as it was
     again = create_service(load_settings(), data_dir=tmp_path / "data")
     assert again.open(v.draft_id, "alice").rows == v4.rows

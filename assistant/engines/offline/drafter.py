@@ -306,7 +306,7 @@ def beneficiary(text: str) -> str:
 
     best, count = "受益对象", 0
     for w in CUES["beneficiaries"]:
-        n = text.count(w)
+        n = text.count(w) * (0.5 if w in ("企业", "经营主体", "商户", "干部", "职工") else 1)  # people first
         if n > count or (n == count and n and len(w) > len(best)):
             best, count = w, n
     return best
