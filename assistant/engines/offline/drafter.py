@@ -270,9 +270,14 @@ _GENERIC_BIGRAMS = {"人数", "人次", "数量", "完成", "满意", "意度", 
                     "建立", "使用", "用率", "成本", "标准", "项目", "服务", "工作", "提升", "提高", "水平", "覆盖", "盖率"}
 
 
+_GENERIC_KEYWORDS = {"运维", "服务", "管理", "建设", "运行", "设施", "系统", "工作", "项目", "资金", "群众", "提升", "提高",
+                     "完成", "保障", "质量", "安全", "宣传", "培训", "设备", "维护", "检查", "监管", "治理", "改造"}
+
+
 def _relevant(entry: Entry, text: str) -> bool:
-    """A library row fits a text when one of its keywords, or two words of its name, occur in the text."""
-    if any(len(k) >= 2 and k in text for k in entry.keywords):
+    """A library row fits a text when one of its specific keywords, or two words of its name, occur in it
+    (运维 or 服务 alone say nothing about which indicator fits)."""
+    if any(len(k) >= 2 and k not in _GENERIC_KEYWORDS and k in text for k in entry.keywords):
         return True
     grams = {entry.name[i:i + 2] for i in range(len(entry.name) - 1)} - _GENERIC_BIGRAMS
     return sum(1 for g in grams if g in text) >= 2

@@ -201,8 +201,8 @@ def with_measure(name: str, unit: str, kind: str = "") -> str:
     measure = MEASURE_BY_UNIT.get(unit, "数量")
     if measure == "人数" and name.endswith("人员"):
         return name[:-2] + "人数"  # 在职参保人员 → 在职参保人数
-    if measure == "人数" and name.endswith("人"):
-        return name + "数"
+    if measure == "人数" and name.endswith(("人", "人口")):
+        return name + "数"  # 常住人口 → 常住人口数
     if measure == "户数" and name.endswith("户"):
         return name + "数"
     if name.endswith(measure[:1]) and measure.endswith("数") and len(measure) == 2 and measure != "数量":
