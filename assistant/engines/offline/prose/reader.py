@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ....core.values import ParsedValue, ValueKind, format_amount, parse
+from ....core.values import ParsedValue, parse
 from . import naming
 from .concepts import concept
 from .cues import REASONS, Decision, classify, is_definition
@@ -960,8 +960,4 @@ def describe(u: list[Unused], limit: int = 12) -> str:
     return "；".join(shown) + (f"；另有{more}处" if more > 0 else "")
 
 
-def format_number(n: float) -> str:
-    return format_amount(n)
-
-
-__all__ = ["read", "Reading", "Target", "Unused", "Money", "describe", "MAX_CHARS", "ValueKind"]
+__all__ = ["read", "Reading", "Target", "Unused", "Money", "describe", "as_row", "budget_year_of", "MAX_CHARS"]
