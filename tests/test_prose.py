@@ -357,3 +357,97 @@ def test_long_input_is_read_whole():
     r = read(text)
     assert len(r.targets) == 8000
     assert parse(r.targets[-1].value).number == 90
+
+
+# --- the remaining cue lists, word by word -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("place", CUES["decoys"]["place_units"])
+def test_place_scope_is_where_not_what(place):
+    r = read(f"在17个{place}实施项目")
+    assert r.targets == [] and {u.category for u in r.unused} == {"place"}
+
+
+@pytest.mark.parametrize("word", CUES["decoys"]["benefit_reach"])
+def test_a_benefit_word_before_a_population_word_keeps_the_target(word):
+    t = only(f"下游{word}人口1.3万人")
+    assert t.pv.magnitude == 13000
+
+
+@pytest.mark.parametrize("word", [w for w in CUES["decoys"]["future"] if w not in CUES["comparators"]["before"]])
+def test_a_future_word_overrides_a_weak_baseline_word(word):
+    r = read(f"目前{word}新建养老床位123张")
+    assert [t.pv.number for t in r.targets] == [123]
+
+
+@pytest.mark.parametrize("word", CUES["decoys"]["baseline_weak"])
+def test_a_weak_baseline_word_alone_is_a_baseline(word):
+    assert unused(f"全县{word}建成养老床位123张").get("123张") in ("baseline", "population")
+
+
+@pytest.mark.parametrize("place", ["全县", "全市", "辖区内", "我局", "本单位"])
+def test_possession_is_inventory(place):
+    assert unused(f"{place}有地震监测台站13个").get("13个") == "population"
+
+
+@pytest.mark.parametrize("heading", re.findall(r"[\u4e00-\u9fff]+", CUES["background_headings"]))
+def test_background_headings(heading):
+    assert read(f"{heading}：全市人均体育场地面积2.9平方米").targets == []
+
+
+@pytest.mark.parametrize("heading", re.findall(r"[\u4e00-\u9fff]+", CUES["generic_headings"]))
+def test_generic_headings_never_become_part_of_a_name(heading):
+    for t in read(f"{heading}：满意度90%以上").targets:
+        assert not t.name.startswith(heading) or heading in ("满意度",)
+
+
+@pytest.mark.parametrize("who", CUES["beneficiaries"])
+def test_every_beneficiary_names_the_satisfaction_row(who):
+    from assistant.engines.offline.drafter import beneficiary
+
+    assert beneficiary(f"为{who}提供服务，{who}覆盖面扩大") == who
+
+
+@pytest.mark.parametrize("word", CUES["money"]["budget"])
+def test_budget_words_make_the_project_budget(word):
+    r = read(f"智慧城管平台运维项目：{word}386.5万元，系统可用率不低于99.5%")
+    assert [m.amount for m in r.money] == [386.5] and all("386.5" not in t.value for t in r.targets)
+
+
+@pytest.mark.parametrize("verb", CUES["money"]["output_verbs"])
+def test_money_after_an_output_verb_is_a_target(verb):
+    t = [t for t in read(f"全年{verb}资金不低于386.5万元").targets if "386.5" in t.value]
+    assert t and t[0].pv.op == "≥"
+
+
+@pytest.mark.parametrize("cue", CUES["money"]["cues"])
+def test_money_cues_make_a_bare_wan_figure_money(cue):
+    got = [(t.value, u) for t in read(f"项目{cue}86万").targets for u in [None]] or [
+        (u.figure, u.category) for u in read(f"项目{cue}86万").unused]
+    assert any("86万元" in v or c == "funding" for v, c in got)
+
+
+@pytest.mark.parametrize("trail", CUES["zero"]["trail"])
+def test_every_zero_trail_gives_a_zero_target(trail):
+    r = read(f"安全生产事故{trail}")
+    assert [t.value for t in r.targets] in (["=0起"], ["=0次"]) or trail == "零容忍"
+
+
+@pytest.mark.parametrize("group", ["satisfaction", "timeliness_names", "sustainable", "ecological", "economic", "social",
+                                   "quality", "social_rates"])
+def test_every_concept_word_leads_to_its_concept(group):
+    want = {"timeliness_names": "timeliness", "social_rates": "social"}.get(group, group)
+    for word in CUES["concepts"][group]:
+        unit = "%" if word.endswith("率") or group == "ecological" else "个"
+        got = concept(f"项目{word}", unit, kind="quantity")
+        if want == "quality" and not word.endswith("率") and unit == "个":
+            got = concept(f"项目{word}", "%", kind="quantity")
+        assert got == want or _more_specific(word, got), (group, word, got)
+
+
+def _more_specific(word: str, got: str) -> bool:
+    """A word of one list may sit inside a more specific word of another (节能 in 节能量 → ecological)."""
+    for g, words in CUES["concepts"].items():
+        if {"timeliness_names": "timeliness", "social_rates": "social"}.get(g, g) == got and any(
+                w != word and (w in f"项目{word}") for w in words):
+            return True
+    return False

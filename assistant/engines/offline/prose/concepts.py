@@ -50,6 +50,10 @@ def concept(name: str, unit: str, *, kind: str, op: str | None = None, relative:
         return "social"
     if _has(_C["sustainable"], name):
         return "sustainable"
+    if unit in ("%", "‰", "‱", "/10万", "/万") and name.endswith(tuple(_C["social_rates"])):
+        return "social"  # 孕产妇死亡率, 发病率: outcomes, even though smaller is better
+    if _has(("经济损失", "挽回损失"), name):
+        return "economic"
     d = CUES["defaults"]
     if _has(d["negative"], name) and not _has(d["negative_exceptions"], name) and not relative:
         return "ecological" if _has(_C["ecological"], name) else "quality"  # 医疗纠纷≤29起, 森林火灾≤14起

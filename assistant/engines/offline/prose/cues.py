@@ -59,11 +59,21 @@ class Decision:
         return REASONS.get(self.category, self.category)
 
 
-def _find(words: list[str], text: str) -> tuple[str, int] | None:
-    """The cue word of `words` that occurs last in `text`, and its end offset."""
+def _find(words: list[str], text: str, *, whole: bool = False) -> tuple[str, int] | None:
+    """The cue word of `words` that occurs last in `text`, and its end offset. `whole`: only where the cue
+    starts a word (jieba), so 前年 is not found inside 目前年内."""
     best: tuple[str, int] | None = None
+    starts = None
     for w in words:
         i = text.rfind(w)
+        while whole and i > 0:
+            if starts is None:
+                from .naming import word_starts
+
+                starts = word_starts(text)
+            if i in starts:
+                break
+            i = text.rfind(w, 0, i)
         if i >= 0 and (best is None or i + len(w) > best[1] or i + len(w) == best[1] and len(w) > len(best[0])):
             best = (w, i + len(w))
     return best
@@ -174,7 +184,7 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         return Decision("baseline", "baseline", {"from_to": True})
     if fig.kind == "money":
         return _money(fig, clause, left, right, kind=kind, section=section)
-    base = _find(_D["baseline"], left)
+    base = _find(_D["baseline"], left, whole=True)
     if base:
         word, end = base
         before = left[: end - len(word)]
@@ -270,6 +280,8 @@ def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, sectio
         return Decision("funding", "funding", {"source": src[0]})
     if payout and "贷款" in near[payout[1] - len(payout[0]):]:
         output = payout  # 发放个人住房贷款18亿元 is what the fund delivers
+    if output and fig.op_before in ("≥", ">") or output and fig.op_after == "≥":
+        return Decision("target", "money_output")  # 追回违规资金不低于386.5万元: a commitment, not a budget
     if output and (not budget or output[1] >= budget[1]):
         return Decision("target", "money_output")
     if budget and (not payout or payout[1] <= budget[1]):
