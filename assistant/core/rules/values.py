@@ -108,6 +108,8 @@ def r12_units(ctx: Context):
         if in_name and pv.unit is None:
             continue  # the unit is printed in the name: 开展修复工程(个)
         exp = _expected_unit(ctx, r.name)
+        if exp and exp["family"] == "percent" and ends_with_word("non_rate_suffixes", r.name):
+            exp = None
         if pv.unit is None and ends_with_word("unitless_suffixes", r.name):
             continue
         if pv.unit is None and pv.mult == 1:
@@ -134,7 +136,7 @@ def r12_units(ctx: Context):
         fam, unit = exp["family"], pv.unit
         if fam == "percent" and unit != "%" and "满意度" in r.name and r.c2 == "satisfaction":
             continue  # R22 reports satisfaction values
-        mismatch = (fam == "percent" and unit not in ("%", "‰", "个百分点")) or (
+        mismatch = (fam == "percent" and unit not in ("%", "‰", "‱", "个百分点")) or (
             fam == "money" and "元" not in unit) or (fam == "person" and unit not in ("人", "万人", "名", "人/年"))
         if mismatch:
             yield ctx.finding("R12", f"{r.label}：名称表明计量单位应为“{exp['unit']}”，指标值却是“{r.row.value}”。",

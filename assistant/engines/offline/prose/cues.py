@@ -256,7 +256,8 @@ def _source(near: str) -> tuple[str, int] | None:
 
 def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, section: str) -> Decision:
     per = per_of(left, fig)
-    near = re.split(r"[:：]", left)[-1][-14:]  # 安排表：笏石街道办20万元 — the heading's words are not this sum's
+    plain = re.sub(r"[(（][^()（）]*[)）]", "", left)  # 追回违规基金（含违约金、罚款）力争…: the aside is not the subject
+    near = re.split(r"[:：]", plain)[-1][-14:]  # 安排表：笏石街道办20万元 — the heading's words are not this sum's
     benefit = _find(_M["benefit"], near) or re.match(r"\s*(的)?(收入|收益|产值|效益)", right) or re.search(
         _M["benefit_income_re"], near)
     if benefit and not _find(["成本", "费用", "补助", "补贴", "标准"], near):

@@ -493,7 +493,8 @@ class _Ctx:
             unit = f.unit + (f"/{per}" if per else "")
             value = f"{op}{self._number(f, op)}{unit}"
             if d.category == "money_output":
-                volume = re.search(r"(归集|提取|发放|投放|办理|完成投资|放贷)", left[-14:])
+                volume = re.search(r"(归集|提取|发放|投放|办理|完成投资|放贷)", left[-14:]) and not re.search(
+                    r"(追回|追缴|挽回|查出|核减|审减|节约|节省)", left[-14:])
                 conc = "quantity" if volume and not any(w in name for w in CUES["concepts"]["economic"]) else "economic"
             else:
                 conc = concept(name, f.unit, kind="money", benefit_money=benefit)
