@@ -41,17 +41,10 @@ INTERNAL_CODE = re.compile(r"(?<![A-Za-z0-9])S\d{1,2}[a-c]?(?![A-Za-z0-9])|定�
 _GENERIC = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度|完成|情况|指标|数|率)$")
 
 
-def _bigrams(s: str) -> set[str]:
-    s = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)} or ({s} if s else set())
-
-
 def name_similarity(a: str, b: str) -> float:
-    a2, b2 = _GENERIC.sub("", a) or a, _GENERIC.sub("", b) or b
-    x, y = _bigrams(a2), _bigrams(b2)
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
+    from .core.library import dice
+
+    return dice(_GENERIC.sub("", a) or a, _GENERIC.sub("", b) or b)
 
 
 @dataclass

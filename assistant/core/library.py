@@ -74,6 +74,18 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+def char_bigrams(text: str) -> set[str]:
+    """The two-character windows of a text's letters and digits (a one-character text is its own window)."""
+    t = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", text or "")
+    return {t[i:i + 2] for i in range(len(t) - 1)} or ({t} if t else set())
+
+
+def dice(a: str, b: str) -> float:
+    """How alike two short names are: the Dice coefficient of their character bigrams (0–1)."""
+    x, y = char_bigrams(a), char_bigrams(b)
+    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
 class Library:
     def __init__(self, entries: list[Entry]):
         self.entries = entries

@@ -15,7 +15,7 @@ from typing import Sequence
 from ...core.patch import PatchError, apply_ops
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
 from .commands import HELP, CommandError, parse_command
-from ...core.library import Entry, Library, load_library
+from ...core.library import Entry, Library, dice, load_library
 from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
 from ...core.validator import fix_all, validate
@@ -288,18 +288,12 @@ def _name_core(name: str) -> str:
                   name)
 
 
-def _similar(a: str, b: str) -> float:
-    x = {a[i:i + 2] for i in range(len(a) - 1)}
-    y = {b[i:i + 2] for i in range(len(b) - 1)}
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
-
-
 def _duplicate(name: str, rows: list[Indicator]) -> bool:
     """Would a row of this name repeat one already drafted (same thing measured, however worded)?"""
     core = _name_core(name)
     for r in rows:
         other = _name_core(r.name)
-        if name == r.name or _similar(core, other) >= 0.45 or (len(other) >= 3 and other in core) or (
+        if name == r.name or dice(core, other) >= 0.45 or (len(other) >= 3 and other in core) or (
                 len(core) >= 3 and core in other):
             return True
     return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ....core.library import char_bigrams
 from ....core.values import ParsedValue, parse
 from . import naming
 from .concepts import concept
@@ -681,7 +682,7 @@ class _Ctx:
         if not topic:
             return name
         core = re.sub(r"(人数|人次|户数|次数|数量|面积|长度|率|量|数)$", "", name)
-        if len(core) <= 6 and len(topic) <= 6 and not (set(_bigrams(topic)) & set(_bigrams(name))) \
+        if len(core) <= 6 and len(topic) <= 6 and not (char_bigrams(topic) & char_bigrams(name)) \
                 and "满意" not in name:
             return topic + name
         return name
@@ -819,10 +820,6 @@ class _Ctx:
             conc = concept(name, f.unit, kind="money" if f.is_money else "quantity")
             self.add(c, name, value, conc, c.start + f.start, "T19" if shared else "T18", (f.num,))
         used.update(after)
-
-
-def _bigrams(s: str) -> list[str]:
-    return [s[i:i + 2] for i in range(len(s) - 1)]
 
 
 def _topic_core(heading: str) -> str:
