@@ -9,7 +9,7 @@ from ....core.library import char_bigrams
 from ....core.values import ParsedValue, parse
 from . import naming
 from .concepts import concept
-from .cues import REASONS, Decision, classify, is_definition
+from .cues import PER_CHAIN, REASONS, Decision, classify, is_definition, per_chain
 from .lexicon import CUES
 from .measures import TIME_UNITS, Figure, scan
 from .normalize import Text, normalize
@@ -528,8 +528,7 @@ class _Ctx:
                     return False
                 unit = ""  # 建设面积：≥39360 — the number is kept, the missing unit is for the user to add
         qty_per = ""
-        chain = [] if f.kind == "bare" else __import__(
-            "assistant.engines.offline.prose.cues", fromlist=["per_chain"]).per_chain(left[-12:])
+        chain = [] if f.kind == "bare" else per_chain(left[-12:])
         if chain and not re.search(r"每\d|每[万千百十]", left) and subject and not subject.startswith("每"):
             qty_per = "·".join(dict.fromkeys(chain))
         if unit in TIME_UNITS and (re.match(r"\s*(内|以内|之内)", right) or f.op_before in ("≤", "<") or (
@@ -538,8 +537,6 @@ class _Ctx:
         elif unit in ("年", "个月", "天", "日") and re.search(r"(服务期|租期|运维期|维保期|托管期|服务周期|合同期|服务)", subject + left):
             kind = "service_period"
         name = subject
-        if per is not None and f.kind != "money":
-            pass
         if kind == "duration":
             verb = _verb_after(right)
             if verb and verb not in name:
@@ -590,8 +587,6 @@ class _Ctx:
             lt = lt.lstrip()[1:]  # 新建服务站12个、维修道路8公里: each item names its own figure
         # otherwise a 、 inside the words (救助困难群众、大病患者不少于300人次) lists what one figure counts
         per_verb = ""
-        from .cues import PER_CHAIN
-
         lt = re.sub(r"按(照)?(" + PER_CHAIN.pattern + r")+[\u4e00-\u9fff]{0,3}$", "", lt)  # 检查费用按每对夫妇(440元)
         if per_unit or f.kind == "money":
             pm = re.search(r"每([\u4e00-\u9fff]{2,3}?)(?:一|1)(?:人次|人|户|名|个|家|件|场|次)", lt)
@@ -602,8 +597,6 @@ class _Ctx:
         if re.search(r"等\s*$", lt) and _object_after(right):
             lt = ""  # 黄泥坳、杉木冲等9座小型水库: the examples are not the name, the object after the figure is
         if not per_unit and f.kind != "money" and not re.search(r"每\d|每[万千百十]", lt):
-            from .cues import PER_CHAIN
-
             stripped = PER_CHAIN.sub("", lt)
             if naming.clean_phrase(stripped):
                 lt = stripped
@@ -797,8 +790,6 @@ class _Ctx:
             tail = last_words[-1]
             if len(tail) == 1 and len(last_words) > 2:
                 tail = last_words[-2] + tail
-        from .cues import per_chain
-
         chain = per_chain(text[m.end():figs[after[0]].start]) if after else []  # 分别为每公里每年10000元、7000元…
         per = "·".join(dict.fromkeys(chain))
         for k, item in enumerate(items):
