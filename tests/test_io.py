@@ -16,7 +16,8 @@ from assistant.core.io import load_draft, load_draft_bytes, render, save_draft, 
 from assistant.core.io.errors import FormatError
 from assistant.core.io.jsonio import draft_to_json
 from assistant.core.io.layout import csv_cell, spans, tier_spans
-from assistant.core.io.xlsx import read_flat
+from assistant.core.io.forms.grid import Grid
+from assistant.core.io.forms.reader import read_form
 from assistant.core.model import Draft, Funding, FundingLine, Goal, Header, Indicator, Kind, Origin
 from assistant.core.validator import validate
 
@@ -169,7 +170,7 @@ def test_flat_table_import_with_merged_tiers_and_unit_columns():
             ["", "", "发放月数", "=", "12", "月", "10"],
             ["", "时效指标", "按月发放率", "=", "100", "%", "10"],
             ["满意度指标", "服务对象满意度指标", "村民满意度", "≥", "90", "%", "10"]]
-    d = read_flat(rows, "flat.xlsx")
+    d = read_form([Grid("flat", rows)], "flat.xlsx").draft
     assert [(r.tier1, r.tier2, r.name, r.value) for r in d.indicators] == [
         ("产出指标", "数量指标", "村组干部人数", "≥230人"), ("产出指标", "数量指标", "发放月数", "=12月"),
         ("产出指标", "时效指标", "按月发放率", "=100%"), ("满意度指标", "服务对象满意度指标", "村民满意度", "≥90%")]

@@ -21,6 +21,14 @@ class Kind(StrEnum):
     PROJECT = "project"  # 项目支出绩效目标申报表
 
 
+class FormType(StrEnum):
+    TARGET = "target"  # 绩效目标申报表
+    SELF_EVAL = "self_eval"  # 绩效自评表: targets with actuals, weights and scores
+
+
+FORM_LABELS = {FormType.TARGET: "绩效目标申报表", FormType.SELF_EVAL: "绩效自评表"}
+
+
 class Origin(StrEnum):
     EXTRACTED = "extracted"  # stated in the user's text
     SUGGESTED = "suggested"  # proposed by the assistant, awaiting the user's confirmation
@@ -71,12 +79,16 @@ class Indicator(_Base):
     origin: Origin = Origin.IMPORTED
     evidence: str | None = None  # the sentence of the user's text it came from
     note: str | None = None
-    extra: dict[str, str] = Field(default_factory=dict)  # further form columns: 指标解释, 评(扣)分标准, 权重 …
+    weight: float | None = None  # 分值 / 权重
+    actual: str | None = None  # 全年实际完成值 (自评表)
+    score: float | None = None  # 得分 (自评表)
+    deviation: str | None = None  # 偏差原因分析及改进措施 (自评表)
+    extra: dict[str, str] = Field(default_factory=dict)  # further form columns: 指标解释, 评(扣)分标准 …
 
     _norm = field_validator("tier1", "tier2", "name", "value", mode="before")(
         lambda v: "" if v is None else str(_to_text(v)).strip()
     )
-    _norm_opt = field_validator("standard", "evidence", "note", mode="before")(
+    _norm_opt = field_validator("standard", "evidence", "note", "actual", "deviation", mode="before")(
         lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(_to_text(v)).strip()
     )
 
@@ -129,6 +141,19 @@ class Funding(_Base):
         return self.total is None and not (self.income or self.expense or self.sources or self.breakdown)
 
 
+class Execution(_Base):
+    """The 自评表's budget execution block (项目资金 / 预算执行率), amounts in the form's money unit."""
+
+    initial: float | None = None  # 年初预算数
+    full_year: float | None = None  # 全年预算数
+    executed: float | None = None  # 全年执行数
+    weight: float | None = None  # 分值 (normally 10)
+    rate: str | None = None  # 执行率 as written (95.2%)
+    score: float | None = None  # 得分
+
+    _rate = field_validator("rate", mode="before")(lambda v: _to_text(v))
+
+
 class Project(_Base):
     """A 项目支出 block of a department form (or the project of a project form)."""
 
@@ -178,6 +203,7 @@ class Draft(_Base):
 
     format: str = FORMAT_TAG
     kind: Kind = Kind.PROJECT
+    form: FormType = FormType.TARGET
     profile: str | None = None
     header: Header = Field(default_factory=Header)
     funding: Funding = Field(default_factory=Funding)
@@ -187,6 +213,9 @@ class Draft(_Base):
     long_term_goal: str | None = None  # 长期目标 (department) / 实施期目标 (project)
     goals: list[Goal] = Field(default_factory=list)  # 年度目标 1..n
     indicators: list[Indicator] = Field(default_factory=list)
+    execution: Execution | None = None  # 自评表 only
+    total_score: float | None = None  # 自评表 总分 as written
+    actual_summary: str | None = None  # 自评表: 年度总体目标的实际完成情况
     source_text: str | None = None  # the prose the draft was made from
     notes: str | None = None
 

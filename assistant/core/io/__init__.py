@@ -29,7 +29,12 @@ def read_bytes(path: str | Path) -> bytes:
 
 
 def load_draft_bytes(data: bytes, name: str) -> Draft:
-    """A form from .json, .xlsx (ours or a flat table) or .csv content."""
+    """A form from .json, or a filled form in its own layout (.xlsx/.xls/.docx/.pdf/.csv)."""
+    return load_form_bytes(data, name)[0]
+
+
+def load_form_bytes(data: bytes, name: str) -> tuple[Draft, str | None]:
+    """The draft and, for a form read in its own layout, what was read and what was missing (in words)."""
     suffix = Path(name).suffix.lower().lstrip(".")
     if not data:
         raise FormatError(name, "文件是空的。")
@@ -40,18 +45,19 @@ def load_draft_bytes(data: bytes, name: str) -> Draft:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as e:
             raise FormatError(name, "不是 UTF-8 编码的 JSON 文本。") from e
-        return draft_from_json(text, name)
+        return draft_from_json(text, name), None
     if suffix in ("xlsx", "xlsm"):
-        from .xlsx import read_workbook
+        from .xlsx import read_own_workbook
 
-        if not data.startswith(b"PK"):
-            raise FormatError(name, "不是有效的 Excel（.xlsx）文件。")
-        return read_workbook(data, name)
-    if suffix in ("csv", "tsv"):
-        from .tabular import read_csv
+        own = read_own_workbook(data, name)
+        if own is not None:
+            return own, None
+    from .forms import FORM_SUFFIXES, read_form_bytes
 
-        return read_csv(data, name)
-    raise FormatError(name, f"不支持的表格格式“.{suffix}”，请使用 .json、.xlsx 或 .csv。")
+    if suffix not in FORM_SUFFIXES:
+        raise FormatError(name, f"不支持的表格格式“.{suffix}”，请使用 .json、.xlsx、.xls、.docx、.pdf 或 .csv。")
+    reading = read_form_bytes(data, name)
+    return reading.draft, reading.summary()
 
 
 def load_draft(path: str | Path) -> Draft:

@@ -14,7 +14,15 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ..findings import SEVERITY_LABELS, Report
 from ..model import Draft, Kind
-from .layout import TABLE_COLUMNS, clean_text, fmt_amount, form_title, indicator_tables, origin_note, tier_spans
+from .layout import (
+    TABLE_COLUMNS,
+    clean_text,
+    fmt_amount,
+    form_title,
+    indicator_tables,
+    origin_note,
+    tier_spans,
+)
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"

@@ -7,8 +7,7 @@ import io
 
 from ..findings import SEVERITY_LABELS, Report
 from ..model import ORIGIN_LABELS, Draft, Kind, Origin, Scope
-from .errors import FormatError
-from .layout import CSV_COLUMNS, clean_text, csv_cell, fmt_amount, form_title, uncsv_cell
+from .layout import CSV_COLUMNS, clean_text, csv_cell, fmt_amount, form_title
 
 
 def to_csv(draft: Draft) -> str:
@@ -24,26 +23,6 @@ def to_csv(draft: Draft) -> str:
 
 def to_csv_bytes(draft: Draft) -> bytes:
     return to_csv(draft).encode("utf-8-sig")
-
-
-def read_csv(data: bytes, path: str) -> Draft:
-    from .xlsx import read_flat
-
-    text = None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if text is None or "\x00" in text:
-        raise FormatError(path, "不是文本格式的 CSV 文件（编码无法识别）。")
-    first = text.split("\n", 1)[0]
-    delim = max(",\t;，", key=first.count)
-    if delim == "，":
-        delim = ","
-    rows = [[uncsv_cell(c) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
-    return read_flat(rows, path)
 
 
 def _md(text: object) -> str:

@@ -14,10 +14,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..findings import SEVERITY_LABELS, Report
 from ..model import Draft, Funding, FundingLine, Goal, Header, Indicator, Kind, Origin, Project, Scope
-from ..values import parse
 from .errors import FormatError
-from .layout import (TABLE_COLUMNS, clean_text, form_title, indicator_tables, needs_formula_guard,
-                     origin_note, parse_origin_note, tier_spans)
+from .layout import (
+    TABLE_COLUMNS,
+    clean_text,
+    form_title,
+    indicator_tables,
+    needs_formula_guard,
+    origin_note,
+    parse_origin_note,
+    tier_spans,
+)
 
 FONT = "宋体"
 NCOLS = 6
@@ -299,21 +306,6 @@ def to_xlsx_bytes(draft: Draft, report: Report | None = None) -> bytes:
 
 # --- import -----------------------------------------------------------------------------------
 
-_FLAT_ALIASES = {
-    "tier1": ("一级指标", "一级"),
-    "tier2": ("二级指标", "二级"),
-    "name": ("三级指标", "指标名称", "三级指标名称", "绩效指标"),
-    "value": ("指标值", "目标值", "年度指标值", "指标值(目标值)", "*指标值"),
-    "standard": ("绩效标准", "指标标准", "取值依据", "指标标准或依据", "评价标准"),
-    "goal": ("年度目标", "目标", "所属目标"),
-    "origin": ("来源",),
-    "note": ("备注", "来源/备注"),
-    "op": ("指标性质", "运算符", "比较符号", "指标方向"),
-    "unit": ("计量单位", "度量单位", "单位"),
-    "scope": ("目标期",),
-}
-
-
 def _text(v: Any) -> str:
     if v is None:
         return ""
@@ -326,7 +318,8 @@ def _sheet_rows(ws: Worksheet) -> list[list[str]]:
     return [[_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
 
 
-def read_workbook(data: bytes, path: str) -> Draft:
+def read_own_workbook(data: bytes, path: str) -> Draft | None:
+    """Our own export read back exactly; None for any other workbook (read by forms/ in its layout)."""
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as e:  # openpyxl raises many types for a file that isn't a workbook
@@ -335,58 +328,7 @@ def read_workbook(data: bytes, path: str) -> Draft:
     rows = _sheet_rows(ws)
     if any(r and r[0] == VERSION_LABEL for r in rows):
         return _read_own(rows, path)
-    return read_flat(rows, path)
-
-
-def _find_header(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
-    for i, row in enumerate(rows[:50]):
-        cols: dict[str, int] = {}
-        norm = [re.sub(r"[\s*★]", "", c) for c in row]
-        for key, names in _FLAT_ALIASES.items():
-            for j, c in enumerate(norm):
-                if c in names and key not in cols:
-                    cols[key] = j
-        if "name" in cols and "value" in cols and ("tier1" in cols or "tier2" in cols):
-            return i, cols
     return None
-
-
-def read_flat(rows: list[list[str]], path: str) -> Draft:
-    """A flat table of indicator rows with columns 一级指标/二级指标/指标名称/指标值/绩效标准 (any order)."""
-    found = _find_header(rows)
-    if not found:
-        raise FormatError(path, "没有找到表头（需要“一级指标”“二级指标”“指标名称/三级指标”“指标值”列）。")
-    head, cols = found
-    out: list[Indicator] = []
-    t1 = t2 = ""
-
-    def get(row: list[str], key: str) -> str:
-        j = cols.get(key)
-        return row[j].strip() if j is not None and j < len(row) else ""
-
-    for n, row in enumerate(rows[head + 1:], start=head + 2):
-        if not any(row):
-            continue
-        t1 = get(row, "tier1") or t1  # merged cells read as empty below their first row
-        t2 = get(row, "tier2") or t2
-        name, value = get(row, "name"), get(row, "value")
-        if not name and not value:
-            continue
-        op, unit = get(row, "op"), get(row, "unit")
-        if op and value and parse(value).op is None and op in ("≥", "≤", "=", ">", "<", ">=", "<=", "＝", "≥＝"):
-            value = op + value
-        if unit and value and parse(value).unit is None and not value.endswith(unit):
-            value = value + unit
-        origin, note = parse_origin_note(get(row, "note") or get(row, "origin"))
-        goal_text = get(row, "goal")
-        goal = int(goal_text) if goal_text.isdigit() else None
-        scope = Scope.LONG_TERM if get(row, "scope") in ("长期", "实施期", "long_term") else Scope.ANNUAL
-        out.append(Indicator(tier1=t1, tier2=t2, name=name, value=value, standard=get(row, "standard") or None,
-                             goal=goal, scope=scope, origin=origin or Origin.IMPORTED, note=note))
-    if not out:
-        raise FormatError(path, "表头下面没有指标行。")
-    kind = Kind.DEPARTMENT if any(r.goal and r.goal > 1 for r in out) else Kind.PROJECT
-    return Draft(kind=kind, indicators=out)
 
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")

@@ -1,0 +1,219 @@
+"""Files to Grids: .xlsx/.xlsm (openpyxl), .xls (xlrd), .docx (python-docx), .pdf (pdfplumber), .csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ..errors import FormatError
+from .grid import Grid, clean, display
+
+MAX_CELLS = 200_000  # a sheet larger than this is not a form
+
+
+def grids_from_bytes(data: bytes, name: str) -> list[Grid]:
+    suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
+    if suffix in ("xlsx", "xlsm"):
+        return xlsx_grids(data, name)
+    if suffix == "xls":
+        return xls_grids(data, name)
+    if suffix == "docx":
+        return docx_grids(data, name)
+    if suffix == "pdf":
+        return pdf_grids(data, name)
+    if suffix in ("csv", "tsv"):
+        return [csv_grid(data, name)]
+    raise FormatError(name, f"不支持的文件格式“.{suffix}”，请使用 .xlsx、.xls、.docx、.pdf、.csv 或 .json。")
+
+
+def xlsx_grids(data: bytes, name: str) -> list[Grid]:
+    from openpyxl import load_workbook
+
+    if not data.startswith(b"PK"):
+        raise FormatError(name, "不是有效的 Excel（.xlsx）文件。")
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as e:  # openpyxl raises many types for a file that isn't a workbook
+        raise FormatError(name, f"不是有效的 Excel（.xlsx）文件（{type(e).__name__}）。") from e
+    grids = []
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible" and len(wb.worksheets) > 1:
+            continue
+        nrows, ncols = ws.max_row or 0, ws.max_column or 0
+        if nrows * ncols > MAX_CELLS:
+            nrows = max(1, MAX_CELLS // max(ncols, 1))
+        rows = []
+        for row in ws.iter_rows(min_row=1, max_row=nrows, max_col=ncols):
+            rows.append([display(c.value, c.number_format) for c in row])
+        g = Grid(ws.title, _trim(rows))
+        for rng in ws.merged_cells.ranges:
+            if rng.min_row <= len(g.rows):
+                g.add_merge(rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1)
+        grids.append(g)
+    return grids
+
+
+def xls_grids(data: bytes, name: str) -> list[Grid]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as e:
+        raise FormatError(name, f"不是有效的 Excel 97-2003（.xls）文件（{type(e).__name__}）。") from e
+    grids = []
+    for sh in book.sheets():
+        if sh.visibility and book.nsheets > 1:
+            continue
+        rows = []
+        for r in range(min(sh.nrows, MAX_CELLS // max(sh.ncols, 1))):
+            out = []
+            for c in range(sh.ncols):
+                cell = sh.cell(r, c)
+                fmt = None
+                try:
+                    xf = book.xf_list[cell.xf_index]
+                    fmt = book.format_map[xf.format_key].format_str
+                except (IndexError, KeyError, AttributeError):
+                    pass
+                value = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    try:
+                        value = xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+                    except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+                        value = cell.value  # a number outside the date range stays a number
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    value = None
+                out.append(display(value, fmt))
+            rows.append(out)
+        g = Grid(sh.name, _trim(rows))
+        for rlo, rhi, clo, chi in sh.merged_cells:
+            g.add_merge(rlo, clo, rhi - 1, chi - 1)
+        grids.append(g)
+    return grids
+
+
+def docx_grids(data: bytes, name: str) -> list[Grid]:
+    """The document as one grid: paragraphs as one-cell rows, tables row by row, merges from shared cells."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        doc = Document(io.BytesIO(data))
+    except Exception as e:
+        raise FormatError(name, f"不是有效的 Word（.docx）文件（{type(e).__name__}）。") from e
+    g = Grid("文档", [])
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = clean(Paragraph(child, doc).text)
+            if text:
+                g.rows.append([text])
+        elif tag == "tbl":
+            _add_table(g, Table(child, doc))
+    return [g]
+
+
+def _add_table(g: Grid, table) -> None:
+    base = len(g.rows)
+    seen: dict[int, tuple[int, int]] = {}
+    for i, row in enumerate(table.rows):
+        try:
+            cells = row.cells
+        except (IndexError, ValueError):  # malformed spans: the row is skipped
+            cells = []
+        texts = []
+        for j, cell in enumerate(cells):
+            key = id(cell._tc)
+            r = base + i
+            if key in seen:
+                texts.append("")
+                g.merged[(r, j)] = seen[key]
+            else:
+                seen[key] = (r, j)
+                texts.append(clean(cell.text))
+        g.rows.append(texts)
+
+
+def pdf_grids(data: bytes, name: str) -> list[Grid]:
+    """Ruled tables of every page, in order, with the text above the first table (the title)."""
+    import pdfplumber
+
+    if not data.startswith(b"%PDF"):
+        raise FormatError(name, "不是有效的 PDF 文件。")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception as e:
+        raise FormatError(name, f"PDF 文件无法打开（{type(e).__name__}）。") from e
+    g = Grid("PDF", [])
+    with pdf:
+        for n, page in enumerate(pdf.pages):
+            tables = page.find_tables()
+            top = min((t.bbox[1] for t in tables), default=page.height)
+            above = page.crop((0, 0, page.width, max(1, top))).extract_text() or ""
+            for line in above.splitlines():
+                if clean(line) and not _page_mark(line):
+                    g.rows.append([clean(line)])
+            for t in sorted(tables, key=lambda t: t.bbox[1]):
+                base = len(g.rows)
+                for i, row in enumerate(t.extract()):
+                    texts = []
+                    for j, cell in enumerate(row):
+                        if cell is None:  # covered by a merged cell: vertical if the cell above is the merge
+                            texts.append("")
+                            g.merged[(base + i, j)] = _pdf_origin(g, base + i, j, base)
+                        else:
+                            texts.append(clean(cell).replace("\n", ""))
+                    g.rows.append(texts)
+    return [g]
+
+
+def _pdf_origin(g: Grid, r: int, c: int, base: int) -> tuple[int, int]:
+    # pdfplumber gives None for covered cells without saying which way the merge goes: a cell whose
+    # left neighbour is in the same row and empty-merged or text goes left; otherwise up.
+    row = g.rows[r] if r < len(g.rows) else []
+    if c > 0 and c - 1 < len(row) and (row[c - 1] or (r, c - 1) in g.merged) and r == base:
+        return g.merged.get((r, c - 1), (r, c - 1))
+    if r > base:
+        return g.merged.get((r - 1, c), (r - 1, c))
+    return g.merged.get((r, c - 1), (r, max(c - 1, 0)))
+
+
+def _page_mark(line: str) -> bool:
+    s = line.strip().strip("—-– ")
+    return s.isdigit()
+
+
+def csv_grid(data: bytes, name: str) -> Grid:
+    text = None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    if text is None or "\x00" in text:
+        raise FormatError(name, "不是文本格式的 CSV 文件（编码无法识别）。")
+    first = text.split("\n", 1)[0]
+    delim = max(",\t;，", key=first.count)
+    if delim == "，":
+        delim = ","
+    from ..layout import uncsv_cell
+
+    rows = [[clean(uncsv_cell(c)) for c in row] for row in csv.reader(io.StringIO(text), delimiter=delim)]
+    return Grid("CSV", _trim(rows))
+
+
+def _trim(rows: list[list[str]]) -> list[list[str]]:
+    """Drop trailing empty cells and rows (templates format thousands of empty cells)."""
+    out = [list(r) for r in rows]
+    width = 0
+    for r in out:
+        for j in range(len(r) - 1, -1, -1):
+            if r[j]:
+                width = max(width, j + 1)
+                break
+    out = [r[:width] for r in out]
+    while out and not any(out[-1]):
+        out.pop()
+    return out
