@@ -58,17 +58,27 @@ def draft(*rows: Indicator, kind: str = "project", profile: str | None = None, y
           unit: str | None = "某县人力资源和社会保障局", budget: float | None = None, title: str | None = "职业技能培训项目",
           goals: list[str] | None = None, long_term_goal: str | None = None, period: str | None = None,
           funding: Funding | None = None, projects: list[Project] | None = None,
-          source_text: str | None = None) -> Draft:
-    """A draft with the given rows. profile defaults to 2020-project / 2020-department by kind."""
+          source_text: str | None = None, department: str | None = "某县人力资源和社会保障局",
+          attribute: str | None = "延续") -> Draft:
+    """A draft with the given rows. profile defaults to 2020-project / 2020-department by kind.
+
+    A project form gets a complete header (主管部门, 实施期 for its year, 项目属性, a goal) unless a test says
+    otherwise, so that only the rule under test speaks."""
     k = Kind(kind)
     if profile is None:
         profile = "2020-project" if k is Kind.PROJECT else "2020-department"
     f = funding.model_copy(deep=True) if funding else Funding()
     if budget is not None:
         f.total = budget
+    project = k is Kind.PROJECT
+    if project and period is None and year:
+        period = f"{year}年1月-{year}年12月"
+    if project and goals is None:
+        goals = ["完成年度工作任务"]
     return Draft(kind=k, profile=profile,
-                 header=Header(unit=unit, year=year, title=title, project_name=title if k is Kind.PROJECT else None,
-                               period=period),
+                 header=Header(unit=unit, year=year, title=title, project_name=title if project else None,
+                               period=period, department=department if project else None,
+                               attribute=attribute if project else None),
                  funding=f, projects=projects or [], goals=[Goal(text=g) for g in goals or []],
                  long_term_goal=long_term_goal, indicators=list(rows), source_text=source_text)
 

@@ -38,8 +38,10 @@ def test_validate_text_says_which_profile(seed_path):
 
 
 def test_validate_clean_file_exits_zero(tmp_path):
-    good = {"kind": "project", "profile": "2020-project", "header": {"unit": "某县教育局", "year": 2024,
-                                                                    "project_name": "教师培训"},
+    good = {"kind": "project", "profile": "2020-project",
+            "header": {"unit": "某县教师发展中心", "department": "某县教育局", "year": 2024, "project_name": "教师培训",
+                       "period": "2024年1月-2024年12月", "attribute": "延续"},
+            "goals": [{"text": "全年培训教师600人次，参训教师满意度不低于90%。"}],
             "funding": {"total": 20, "sources": [{"name": "财政拨款", "amount": 20}]},
             "indicators": [
                 {"tier1": "产出指标", "tier2": "数量指标", "name": "教师培训人次", "value": "≥600人次", "standard": "计划标准"},

@@ -91,7 +91,8 @@ def test_every_case_drafts_grounded_valid_tiers(case):
         assert res.match1 is Match.EXACT and res.match2 is Match.EXACT, r
         if r.origin is not Origin.SUGGESTED and r.parsed.kind is not ValueKind.PLACEHOLDER:
             assert value_numbers(r.value) - allowed - {0.0} == set(), (r.name, r.value)
-    assert {f.code for f in out.report.errors} <= {"R24"}, [f.message for f in out.report.errors]
+    # prose rarely names the 主管部门 or the form's header: H01 asks the user for it
+    assert {f.code for f in out.report.errors} <= {"R24", "H01"}, [f.message for f in out.report.errors]
 
 
 def test_quality_bar_on_real_cases():

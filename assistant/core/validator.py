@@ -107,14 +107,16 @@ class RuleSpec:
     severity: Severity
     fn: Callable[[Context], Iterable[Finding]]
     families: tuple[str, ...]
+    forms: tuple[str, ...] = ("target", "self_eval")
 
 
 RULES: dict[str, RuleSpec] = {}
 
 
-def rule(code: str, title: str, severity: str = "warning", families: tuple[str, ...] = ("department", "project")):
+def rule(code: str, title: str, severity: str = "warning", families: tuple[str, ...] = ("department", "project"),
+         forms: tuple[str, ...] = ("target", "self_eval")):
     def deco(fn: Callable[[Context], Iterable[Finding]]):
-        RULES[code] = RuleSpec(code, title, Severity(severity), fn, families)
+        RULES[code] = RuleSpec(code, title, Severity(severity), fn, families, forms)
         return fn
 
     return deco
@@ -122,7 +124,7 @@ def rule(code: str, title: str, severity: str = "warning", families: tuple[str, 
 
 def _load_rules() -> None:
     # registration happens on import
-    from .rules import consistency, funding, structure, values  # noqa: F401
+    from .rules import consistency, funding, header, selfeval, structure, values  # noqa: F401
 
 
 def build_context(draft: Draft, profile: Profile) -> Context:
@@ -141,12 +143,18 @@ def validate(draft: Draft, profile: str | Profile | None = None) -> Report:
     ctx = build_context(draft, prof)
     findings: list[Finding] = []
     for spec in RULES.values():
-        if prof.rule_setting(spec.code) == "off" or draft.kind.value not in spec.families:
+        if (prof.rule_setting(spec.code) == "off" or draft.kind.value not in spec.families
+                or draft.form.value not in spec.forms):
             continue
         findings.extend(spec.fn(ctx))
-    findings.sort(key=lambda f: (f.row if f.row is not None else -1, SEVERITY_ORDER[f.severity], f.code))
+    findings.sort(key=finding_order)
     return Report(profile=prof.id, profile_title=prof.title, profile_reason=reason, findings=findings,
                   rows=len(draft.indicators))
+
+
+def finding_order(f: Finding) -> tuple:
+    """Most serious first; within a severity, form-level findings, then by row."""
+    return (SEVERITY_ORDER[f.severity], f.row if f.row is not None else -1, f.code)
 
 
 def apply_fix(draft: Draft, finding: Finding) -> tuple[Draft, list[str]]:

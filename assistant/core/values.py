@@ -118,6 +118,10 @@ _DEADLINE_RE = re.compile(
 _ISO_DEADLINE_RE = re.compile(
     r"^(?P<pre>[^\d]{0,12}?)(?P<y>\d{4})[.\-/](?P<m>\d{1,2})[.\-/](?P<d>\d{1,2})\s*(?P<suf>前|之前|以前|止)\s*(?P<tail>.{0,10})$"
 )
+_NUMERIC_DATE_RE = re.compile(
+    r"^(?P<pre>[^\d]{0,12}?)(?P<y>\d{4}|\d{2})(?P<sep>[.\-/])(?P<m>\d{1,2})(?:(?P=sep)(?P<d>\d{1,2}))?\s*"
+    r"(?P<suf>前|之前|以前|止|底前|底)?$"
+)
 _PERIOD_RE = re.compile(
     r"^(?P<pre>[^\d]{0,8}?)(?P<y1>\d{4})\s*(?:[.\-/年]\s*(?P<m1>\d{1,2})\s*(?:月)?(?:\s*[.\-/]\s*(?P<d1>\d{1,2})\s*日?)?)?\s*"
     r"(?:-|–|—|~|～|至|到)\s*(?P<y2>\d{4})\s*(?:[.\-/年]\s*(?P<m2>\d{1,2})\s*(?:月)?(?:\s*[.\-/]\s*(?P<d2>\d{1,2})\s*日?)?)?\s*(?P<tail>.{0,6})$"
@@ -341,7 +345,32 @@ def _period(y1, m1, d1, y2, m2, d2) -> ParsedValue | None:
     return ParsedValue(kind=ValueKind.PERIOD, year=y1, month=m1, day=d1, end_year=y2, end_month=m2, end_day=d2)
 
 
+def _numeric_date(s: str, timeliness: bool) -> ParsedValue | None:
+    """2025-12-31, 2026/01/03, 2025.12, 26-05-15: a full date anywhere; a month or a two-digit year only on
+    a 时效 row or with 前/止 (2025.12 elsewhere is a number)."""
+    m = _NUMERIC_DATE_RE.match(s)
+    if not m:
+        return None
+    full = m["d"] is not None
+    short_year = len(m["y"]) == 2
+    if not (timeliness or m["suf"]) and (not full or short_year):
+        return None
+    if short_year and not full:
+        return None
+    y = int(m["y"]) + (2000 if short_year else 0)
+    mo = int(m["m"])
+    d = int(m["d"]) if full else None
+    if not (1990 <= y <= 2100 and 1 <= mo <= 12) or (d is not None and not 1 <= d <= 31):
+        return None
+    label = m["pre"].strip()
+    return ParsedValue(kind=ValueKind.DEADLINE, year=y, month=mo, day=d, month_end=d is None,
+                       label=label or None)
+
+
 def _parse_deadline(s: str, timeliness: bool) -> ParsedValue | None:
+    pv = _numeric_date(s, timeliness)
+    if pv is not None:
+        return pv
     m = _ISO_DEADLINE_RE.match(s)
     if m:
         y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])

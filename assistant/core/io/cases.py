@@ -26,13 +26,14 @@ def _label(key: str) -> str:
 
 
 def looks_like_case(data: dict) -> bool:
-    return "indicators" in data and "format" not in data and ("prose" in data or "source_url" in data
+    return "indicators" in data and "format" not in data and "header" not in data and ("prose" in data or "source_url" in data
                                                             or "source" in data or "tier1" in str(data)[:2000])
 
 
 def case_to_draft(data: dict[str, Any]) -> Draft:
     kind = Kind(data.get("kind") or "project")
-    header = Header(title=data.get("title"), unit=data.get("unit"), year=data.get("year"))
+    header = Header(title=data.get("title"), unit=data.get("unit"), year=data.get("year"),
+                    project_name=data.get("project_name") or (data.get("title") if kind is Kind.PROJECT else None))
     funding, projects = _funding(data.get("funding") or {}, kind)
     rows = [Indicator.model_validate({**row, "origin": row.get("origin") or Origin.IMPORTED.value})
             for row in data.get("indicators") or []]

@@ -239,10 +239,12 @@ def r32_counts(ctx: Context):
                           fix="按数量、质量、时效、成本和效益分别细化指标", field="indicators")
 
 
-@rule("R33", "权重（分值）合计为100", "error")
+@rule("R33", "权重（分值）合计为100", "error", forms=("target",))
 def r33_weights(ctx: Context):
-    weights = []
+    weights = [r.row.weight for r in ctx.rows if r.row.weight is not None]
     for r in ctx.rows:
+        if r.row.weight is not None:
+            continue
         for key in ("权重", "分值"):
             if key in r.row.extra:
                 pv = parse(r.row.extra[key])

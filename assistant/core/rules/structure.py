@@ -87,6 +87,9 @@ def r02_label_as_name(ctx: Context):
                               fix=f"写出具体的衡量对象和口径，{hint}", row=r, field="name")
 
 
+UNFILLED = ("/", "／", "\\", "-", "—", "--", "无", "暂无", "空")
+
+
 @rule("R03", "指标名称和指标值必须填写", "error")
 def r03_mandatory(ctx: Context):
     extra_required = [c for c in ctx.profile.columns if c in ("指标解释", "评(扣)分标准", "指标值类型")]
@@ -96,8 +99,8 @@ def r03_mandatory(ctx: Context):
         if not r.row.name:
             yield ctx.finding("R03", f"第{r.index + 1}行：有指标值“{short(r.row.value)}”但没有指标名称。",
                               fix="补写指标名称，或删除此行", row=r, field="name")
-        elif r.pv.kind is ValueKind.EMPTY:
-            yield ctx.finding("R03", f"{r.label}：指标值未填写。", fix="填写目标值，如“≥N人”“=100%”“2025年12月底前”",
+        elif r.pv.kind is ValueKind.EMPTY or r.row.value.strip() in UNFILLED:
+            yield ctx.finding("R03", f"{r.label}：指标值未填写{'（只写了“' + r.row.value.strip() + '”）' if r.row.value.strip() else ''}。", fix="填写目标值，如“≥N人”“=100%”“2025年12月底前”",
                               row=r, field="value")
         if r.row.extra and extra_required:
             for col in extra_required:
@@ -304,18 +307,6 @@ def r10_inputs(ctx: Context):
                    f"{'，且是唯一的数量指标' if only else ''}。",
             fix="数量指标写完成了什么，如“完成价格认定案件数 ≥N件”“培训人次 ≥N人次”；资金放在成本指标", row=r,
             field="name", severity="error" if only else None)
-
-
-@rule("H01", "表头信息完整", "warning")
-def h01_header(ctx: Context):
-    h = ctx.draft.header
-    if not h.unit:
-        yield ctx.finding("H01", "未填写单位名称。", fix="填写部门（单位）名称", field="header.unit")
-    if not h.year:
-        yield ctx.finding("H01", "未填写预算年度。", fix="填写年度，如2025", field="header.year", severity="info")
-    if ctx.is_project and not h.project_name and not h.title:
-        yield ctx.finding("H01", "未填写项目名称。", fix="按预算支出项目名称填写", field="header.project_name",
-                          severity="info")
 
 
 @rule("G01", "年度目标与指标对应", "error")

@@ -212,6 +212,13 @@ def r17_vague(ctx: Context):
                               fix="写出可考核的数值或分级，如“≥N%”“较上年提高N个百分点（上年为M%）”", row=r, field="value")
 
 
+def _deadline_key(pv: ParsedValue) -> tuple[int, int, int] | None:
+    """A deadline as (year, month, day) for comparison; a month alone means its first day (当月内 counts)."""
+    if pv.year is None or pv.month is None:
+        return None
+    return (pv.year, pv.month, pv.day or 1)
+
+
 @rule("R18", "时效指标写完成时限、期间或及时率", "warning")
 def r18_timeliness(ctx: Context):
     d = ctx.draft
@@ -231,6 +238,15 @@ def r18_timeliness(ctx: Context):
             if year and pv.year and pv.year != year and not (in_period and r.row.scope.value != "annual"):
                 yield ctx.finding("R18", f"{r.label}：完成时限“{r.row.value}”不在{year}年度内。",
                                   fix=f"改为{year}年内的时限，如“{year}年12月底前”", row=r, field="value", severity="error")
+                continue
+            due = _deadline_key(pv)
+            if period.kind is ValueKind.PERIOD and period.end_year and due is not None:
+                end = (period.end_year, period.end_month or 12, period.end_day or 31)
+                if due > end:
+                    last = f"{end[0]}年{end[1]}月" + (f"{end[2]}日" if period.end_day else "")
+                    yield ctx.finding("R18", f"{r.label}：完成时限“{r.row.value}”晚于实施期结束（{last}）。",
+                                      fix=f"完成时限不晚于实施期结束，如“{last}前”，或核对实施期", row=r,
+                                      field="value", severity="error")
             continue
         if pv.kind is ValueKind.PERIOD:
             if year and r.row.scope.value == "annual" and pv.end_year and pv.end_year > year and pv.year == year:
