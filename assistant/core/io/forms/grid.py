@@ -17,6 +17,7 @@ class Grid:
     name: str  # sheet / table / page name, for messages
     rows: list[list[str]]
     merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    widths: dict[int, int] = field(default_factory=dict)  # PDF: row → column count of the table it came from
 
     @property
     def width(self) -> int:

@@ -28,6 +28,7 @@ from ...model import (
     Indicator,
     Kind,
     Origin,
+    Project,
     Scope,
 )
 from ...profiles import DATA_DIR, load_yaml, tier2_concept_of
@@ -106,6 +107,14 @@ class Block:
     end: int = 0  # exclusive
     goal: int | None = None
     scope: Scope = Scope.ANNUAL
+    budget_unit: str | None = None  # 元 in 预算数（元）
+
+
+def _bracket_unit(g: Grid, r: int, c: int | None) -> str | None:
+    if c is None:
+        return None
+    m = re.search(r"[（(]\s*(万元|元|亿元)\s*[）)]", g.shown(r, c))
+    return m.group(1) if m else None
 
 
 @dataclass
@@ -118,6 +127,7 @@ class Reading:
     missing: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     skipped: int = 0  # rows under a header with a value but no name
+    row_fields: dict[str, list[str]] = field(default_factory=dict)  # 项目名称/预算数/年度目标 printed on each row
 
     def summary(self) -> str:
         parts = [f"读取“{self.source}”：{len(self.draft.indicators)} 行指标"]
@@ -171,7 +181,7 @@ def find_blocks(g: Grid) -> list[Block]:
                 break
         if "name" in cols and "value" in cols and cols["name"] == cols["value"]:
             del cols["value"]
-        blocks.append(Block(header=r, first_header=first, cols=cols))
+        blocks.append(Block(header=r, first_header=first, cols=cols, budget_unit=_bracket_unit(g, r, cols.get("budget"))))
         r += 1
     for i, b in enumerate(blocks):
         b.end = blocks[i + 1].first_header if i + 1 < len(blocks) else n
@@ -247,13 +257,19 @@ def read_rows(g: Grid, b: Block, reading: Reading, kind_hint: Kind | None) -> tu
     side = min(cols.values())
     goal = b.goal
 
+    head_width = g.widths.get(b.header)
+
     def cell(r: int, role: str) -> str:
         c = cols.get(role)
         if c is None:
             return ""
+        if head_width and g.widths.get(r, head_width) != head_width and c > cols.get("name", c):
+            # a table continued on the next PDF page without the split name column: shift right-hand columns
+            c -= head_width - g.widths[r]
         o = g.origin(r, c)
-        if o[0] == r and o[1] != c and o[1] in cols.values():
-            return ""  # spread from another column of this row
+        if o[0] == r and o[1] != c:
+            # spread from another column of this row: a heading across the row, except 一级 written over 二级 too
+            return g.shown(r, c) if role == "tier2" and o[1] == cols.get("tier1") else ""
         return g.shown(r, c)
 
     for r in range(b.header + 1, b.end):
@@ -283,6 +299,8 @@ def read_rows(g: Grid, b: Block, reading: Reading, kind_hint: Kind | None) -> tu
                 c1, c2 = parts[0].strip(), parts[-1].strip()
             elif tier2_concept_of(typ) or not c2:
                 c2 = typ
+                if "tier1" not in cols:
+                    c1 = _TIER1_OF.get(tier2_concept_of(typ) or "", "") or c1
         if c1 and c1 != t1:
             t1, t2 = c1, ""
         if c2:
@@ -308,8 +326,13 @@ def read_rows(g: Grid, b: Block, reading: Reading, kind_hint: Kind | None) -> tu
             gtext = cell(r, "goal")
             if gtext.isdigit():
                 row.goal = int(gtext)
-            elif _goal_marker(gtext):
+            elif re.fullmatch(r"(?:年度)?目标\s*\d+", gtext):
                 row.goal = _goal_marker(gtext)
+            elif gtext:
+                reading.row_fields.setdefault("goals", []).append(gtext)
+        for key in ("project", "budget"):
+            if cell(r, key):
+                reading.row_fields.setdefault(key, []).append(cell(r, key))
         if "scope" in cols and cell(r, "scope") in ("长期", "实施期", "long_term"):
             row.scope = Scope.LONG_TERM
         if "origin" in cols or "note" in cols:
@@ -359,10 +382,25 @@ def _value_right(g: Grid, r: int, c: int) -> str:
                 if label_of(t) or role_of(t):
                     break
                 parts.append(t)
-                if rr == r:
-                    break
+                break  # one value per row: the cell beside the label
             cc += 1
     return "\n".join(p for p in parts if p)
+
+
+def _number_right(g: Grid, r: int, c: int) -> str:
+    """The first amount right of a label in its own row (past sub-labels such as 资金总额); where the columns
+    above say 年度 and something else (中期/实施期), the 年度 one."""
+    found: list[tuple[int, str]] = []
+    for cc in range(c + 1, len(g.rows[r])):
+        if g.is_covered(r, cc):
+            continue
+        t = g.text(r, cc)
+        if t and number(t) is not None:
+            found.append((cc, t))
+    for cc, t in found if len(found) > 1 else ():
+        if any("年度" in g.shown(rr, cc) for rr in range(max(0, r - 2), r)):
+            return t
+    return found[0][1] if found else ""
 
 
 def _value_below(g: Grid, r: int, c: int) -> str:
@@ -379,7 +417,7 @@ def split_goals(text: str) -> list[str]:
     text = text.strip()
     if not text or _PLACEHOLDER.match(text):
         return []
-    parts = re.split(r"(?:^|\n|\s)(?:年度)?目标\s*[\d一二三四五六七八九十]+\s*[：:、.．)）]\s*", text)
+    parts = re.split(r"(?:^|\n|\s|(?<=[。；;，,]))(?:年度)?目标\s*[\d一二三四五六七八九十]+\s*[：:、.．)）]\s*", text)
     if len(parts) > 1:
         return [p.strip(" ；;\n") for p in parts if p.strip(" ；;\n") and not _PLACEHOLDER.match(p)]
     lines = [re.sub(r"^\s*[(（]?\d+[)）.．、]\s*", "", ln).strip() for ln in text.split("\n")]
@@ -400,6 +438,7 @@ def read_fields(g: Grid, blocks: list[Block], reading: Reading) -> dict[str, str
         inside.update(range(b.first_header, b.end))
     fields: dict[str, str] = {}
     titles: list[str] = []
+    years: list[str] = []
     for r in range(len(g.rows)):
         if r in inside:
             continue
@@ -411,16 +450,21 @@ def read_fields(g: Grid, blocks: list[Block], reading: Reading) -> dict[str, str
                 continue
             key = label_of(t)
             if key:
-                v = _value_right(g, r, c) or _value_below(g, r, c)
+                v = _number_right(g, r, c) if key in ("total", "total_score") else (
+                    _value_right(g, r, c) or _value_below(g, r, c))
+                v = re.sub(r"[（(]\s*盖章\s*[）)]$", "", v).strip()
                 if v and key not in fields:
                     fields[key] = v
                 continue
             for k, v in _inline_pairs(t):
-                fields.setdefault(k, v)
+                fields.setdefault(k, re.sub(r"[（(]\s*盖章\s*[）)]$", "", v).strip())
             if "表" in t and ("绩效" in t or "自评" in t) and len(t) <= 60:
                 titles.append(t)
+            elif len(fields) <= 1 and re.search(r"\d{4}\s*年", t) and len(t) <= 40:
+                years.append(t)
     if titles:
         fields["_title"] = titles[0]
+    fields["_title_all"] = " ".join(titles[:2] + years[:2])
     return fields
 
 
@@ -523,7 +567,7 @@ def read_grid(g: Grid) -> Reading | None:
         rows, ts = read_rows(g, b, reading, None)
         draft.indicators.extend(rows)
         total_score = total_score if ts is None else ts
-        prev_end = b.end
+        prev_end = b.header + 1
     fields = read_fields(g, blocks, reading)
     _fill(draft, fields, g, blocks, reading)
     if total_score is not None:
@@ -550,7 +594,7 @@ def _fill(draft: Draft, f: dict[str, str], g: Grid, blocks: list[Block], reading
         m = re.search(r"(20\d\d)", f["year"])
         year = int(m.group(1)) if m else None
     if year is None:
-        m = re.search(r"(20\d\d)\s*年", title)
+        m = re.search(r"(20\d\d)\s*年", f.get("_title_all") or title)
         year = int(m.group(1)) if m else None
     if year is None and h.period:
         year = _period_years(h.period)[0]
@@ -574,22 +618,35 @@ def _fill(draft: Draft, f: dict[str, str], g: Grid, blocks: list[Block], reading
         h.unit = f.get("department")
         if h.unit:
             h.department = None
+    if draft.kind is Kind.DEPARTMENT and h.project_name:  # a 部门整体 form lists its projects
+        draft.projects = [Project(name=h.project_name, type=f.get("project_type"))]
+        h.project_name = None
     draft.duties = f.get("duties")
     draft.tasks = [t for t in (f.get("tasks") or "").split("\n") if t.strip()]
     lt = f.get("long_term_goal")
     draft.long_term_goal = lt if lt and not _PLACEHOLDER.match(lt) else None
     draft.goals = [Goal(text=t) for t in split_goals(f.get("goals", ""))]
+    rf = reading.row_fields
+    if not draft.goals and rf.get("goals"):
+        draft.goals = [Goal(text=t) for t in dict.fromkeys(rf["goals"])]
+    if not h.project_name and draft.kind is Kind.PROJECT and rf.get("project"):
+        h.project_name = rf["project"][0]
     draft.actual_summary = f.get("actual_summary")
     # money
     fund = Funding(unit=money)
     fund.total = number(f.get("total", ""))
+    if fund.total is None and rf.get("budget"):
+        amounts = {number(x) for x in rf["budget"]} - {None}
+        if len(amounts) == 1:  # one project: the same budget on every row
+            fund.total = amounts.pop()
+            unit = next((b.budget_unit for b in blocks if b.budget_unit), None)
+            fund.unit = unit or fund.unit
     sources, income, expense = _funding_lines(g, blocks)
     ex, ex_lines = _execution(g, blocks)
     if ex is not None and draft.form is FormType.SELF_EVAL:
         draft.execution = ex
         sources = sources or ex_lines
-        if fund.total is None:
-            fund.total = ex.full_year if ex.full_year is not None else ex.initial
+        fund.total = ex.full_year if ex.full_year is not None else ex.initial
     fund.sources = [s for s in sources if s.role != "total"]
     fund.income, fund.expense = income, expense
     if fund.total is None:

@@ -116,7 +116,7 @@ def docx_grids(data: bytes, name: str) -> list[Grid]:
 
 def _add_table(g: Grid, table) -> None:
     base = len(g.rows)
-    seen: dict[int, tuple[int, int]] = {}
+    seen: dict[object, tuple[int, int]] = {}  # keyed by the cell element itself (kept alive, so identity holds)
     for i, row in enumerate(table.rows):
         try:
             cells = row.cells
@@ -124,7 +124,7 @@ def _add_table(g: Grid, table) -> None:
             cells = []
         texts = []
         for j, cell in enumerate(cells):
-            key = id(cell._tc)
+            key = cell._tc
             r = base + i
             if key in seen:
                 texts.append("")
@@ -156,27 +156,38 @@ def pdf_grids(data: bytes, name: str) -> list[Grid]:
                     g.rows.append([clean(line)])
             for t in sorted(tables, key=lambda t: t.bbox[1]):
                 base = len(g.rows)
-                for i, row in enumerate(t.extract()):
+                rows = t.extract()
+                width = max((len(x) for x in rows), default=0)
+                covering = _pdf_cover(t)
+                for i, row in enumerate(rows):
+                    g.widths[base + i] = width
                     texts = []
                     for j, cell in enumerate(row):
-                        if cell is None:  # covered by a merged cell: vertical if the cell above is the merge
+                        if cell is None:  # covered by a merged cell
                             texts.append("")
-                            g.merged[(base + i, j)] = _pdf_origin(g, base + i, j, base)
+                            oi, oj = covering(i, j)
+                            g.merged[(base + i, j)] = (base + oi, oj)
                         else:
                             texts.append(clean(cell).replace("\n", ""))
                     g.rows.append(texts)
     return [g]
 
 
-def _pdf_origin(g: Grid, r: int, c: int, base: int) -> tuple[int, int]:
-    # pdfplumber gives None for covered cells without saying which way the merge goes: a cell whose
-    # left neighbour is in the same row and empty-merged or text goes left; otherwise up.
-    row = g.rows[r] if r < len(g.rows) else []
-    if c > 0 and c - 1 < len(row) and (row[c - 1] or (r, c - 1) in g.merged) and r == base:
-        return g.merged.get((r, c - 1), (r, c - 1))
-    if r > base:
-        return g.merged.get((r - 1, c), (r - 1, c))
-    return g.merged.get((r, c - 1), (r, max(c - 1, 0)))
+def _pdf_cover(table):
+    """For a position pdfplumber leaves empty (None), the (row, col) of the merged cell drawn over it."""
+    tops = sorted({round(c[1], 1) for c in table.cells})
+    lefts = sorted({round(c[0], 1) for c in table.cells})
+
+    def covering(i: int, j: int) -> tuple[int, int]:
+        if i >= len(tops) or j >= len(lefts):
+            return (i, max(j - 1, 0))
+        px, py = lefts[j] + 0.5, tops[i] + 0.5
+        for x0, top, x1, bottom in table.cells:
+            if x0 - 0.1 <= px < x1 and top - 0.1 <= py < bottom:
+                return (tops.index(round(top, 1)), lefts.index(round(x0, 1)))
+        return (i, max(j - 1, 0))
+
+    return covering
 
 
 def _page_mark(line: str) -> bool:
