@@ -295,15 +295,22 @@ def revise_cmd(
 
 @app.command("review")
 def review_cmd(
-    file: Path = typer.Argument(..., help="已填好的表：.json / .xlsx / .csv"),
+    file: Path = typer.Argument(..., help="已填好的表（.xlsx .xls .docx .pdf .csv .json），或装着多份表的文件夹、.zip"),
+    out_dir: Optional[Path] = typer.Option(None, "--out", "-o", help="批量审核时写出汇总表和审核意见的文件夹"),
     format: str = typer.Option("text", "--format", "-f", help="text 或 json"),
     engine: str = ENGINE_OPT,
     base_url: Optional[str] = BASE_URL_OPT,
     model: Optional[str] = MODEL_OPT,
     provider: Optional[str] = PROVIDER_OPT,
 ) -> None:
-    """审阅一份已填好的表：规则检查，配置模型时另给改写建议。退出码同 validate。"""
+    """审阅一份已填好的表：规则检查，配置模型时另给改写建议。退出码同 validate。
+
+    给出文件夹或 .zip 时批量审核：写出“审核汇总.xlsx”和每份表的“审核意见_*.docx”。"""
     from .engines import EngineError
+
+    if file.is_dir() or file.suffix.lower() == ".zip":
+        _review_batch(file, out_dir)
+        return
 
     draft = _load(file)
     eng, why = _engine(engine, base_url, model, provider)
@@ -322,6 +329,45 @@ def review_cmd(
         for f in extra:
             typer.echo(f"[审阅]{f.code} {f.message}\n      建议：{f.fix}")
     raise typer.Exit(1 if out.report.errors else 0)
+
+
+def _review_batch(source: Path, out_dir: Optional[Path]) -> None:
+    from tqdm import tqdm
+
+    from .core.batch import collect, opinion_docx, opinion_name, review_one, summary_workbook
+
+    if out_dir is None:
+        _fail("批量审核需要用 --out 指定输出文件夹。")
+    if not source.exists():
+        _fail(f"找不到 {source}。")
+    try:
+        items, skipped = collect(source)
+    except FormatError as e:
+        _fail(str(e))
+    if not items:
+        _fail(f"{source} 中没有表格文件（支持 .xlsx .xls .docx .pdf .csv .json）。")
+    results = []
+    with tqdm(total=len(items), desc="审核", unit="份", file=sys.stderr, disable=None) as bar:
+        for name, data in items:
+            results.append(review_one(name, data))
+            bar.update(1)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(out_dir / "审核汇总.xlsx", summary_workbook(results, skipped))
+        used: set[str] = set()
+        for r in results:
+            write_atomic(out_dir / opinion_name(r, used), opinion_docx(r))
+    except OSError as e:
+        _fail(f"无法写入 {out_dir}：{e.strerror or e}")
+    read = sum(1 for r in results if r.ok)
+    errors = sum(r.report.count(Severity.ERROR) for r in results if r.ok)
+    typer.echo(f"审核 {len(results)} 份：读取 {read} 份，未能读取 {len(results) - read} 份；共发现错误 {errors} 项。")
+    for r in results:
+        if not r.ok:
+            typer.echo(f"  未能读取 {r.name}：{r.error}")
+    if skipped:
+        typer.echo(f"  另有 {len(skipped)} 个非表格文件未审核。")
+    typer.echo(f"汇总表：{out_dir / '审核汇总.xlsx'}；审核意见 {len(results)} 份在 {out_dir}")
 
 
 @app.command("eval")

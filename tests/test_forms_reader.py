@@ -60,7 +60,9 @@ def test_fixture_reads_as_expected(exp_path):
     for i, (r, e) in enumerate(zip(got, exp["indicators"])):
         for key in ("tier1", "tier2", "name", "value"):
             assert nv(getattr(r, key)) == nv(e.get(key)), (i, key)
-        for key in ("standard", "actual", "deviation"):
+        if "standard" in e:  # 绩效标准 / 取值依据, or a 评分标准 column (kept apart from 绩效标准)
+            assert nv(r.standard or r.extra.get("评(扣)分标准")) == nv(e["standard"]), i
+        for key in ("actual", "deviation"):
             if key in e:
                 assert nv(getattr(r, key)) == nv(e[key]), (i, key)
         for key in ("weight", "score"):

@@ -257,7 +257,11 @@ def fit_row_heights(ws: Worksheet, widths: list[float]) -> None:
 _FIELD_LABELS = {"funding.income": "资金·收入构成", "funding.expense": "资金·支出构成", "funding.sources": "资金·来源",
                  "funding.breakdown": "资金·支出明细", "funding": "资金", "indicators": "全表", "goals": "年度目标",
                  "header.unit": "表头·单位名称", "header.year": "表头·年度", "header.project_name": "表头·项目名称",
-                 "long_term_goal": "长期/实施期目标"}
+                 "long_term_goal": "长期/实施期目标", "header.department": "表头·主管部门", "header.period": "表头·实施期",
+                 "header.attribute": "表头·项目属性", "execution": "预算执行", "execution.rate": "预算执行·执行率",
+                 "execution.score": "预算执行·得分", "execution.weight": "预算执行·分值",
+                 "execution.full_year": "预算执行·全年预算数", "execution.executed": "预算执行·全年执行数",
+                 "total_score": "总分"}
 
 
 def location_label(draft: Draft, row: int | None, field: str | None) -> str:

@@ -43,7 +43,7 @@ def h01_header(ctx: Context):
         yield ctx.finding("H01", "未填写预算年度。", fix="填写年度，如2025", field="header.year", severity="info")
 
 
-@rule("H02", "实施期填写完整，起止顺序正确", "warning", families=("project",))
+@rule("H02", "实施期填写完整，起止顺序正确", "warning", families=("project",), forms=("target",))
 def h02_period(ctx: Context):
     text = (ctx.draft.header.period or "").strip()
     if not text:

@@ -314,6 +314,8 @@ def read_rows(g: Grid, b: Block, reading: Reading, kind_hint: Kind | None) -> tu
             continue
         row = Indicator(tier1=t1, tier2=t2, name=name, value=value, standard=cell(r, "standard") or None,
                         origin=Origin.IMPORTED, goal=goal, scope=b.scope)
+        if cell(r, "scoring"):
+            row.extra["评(扣)分标准"] = cell(r, "scoring")
         if "weight" in cols:
             row.weight = number(cell(r, "weight"))
         if "score" in cols:
@@ -398,7 +400,7 @@ def _number_right(g: Grid, r: int, c: int) -> str:
         if t and number(t) is not None:
             found.append((cc, t))
     for cc, t in found if len(found) > 1 else ():
-        if any("年度" in g.shown(rr, cc) for rr in range(max(0, r - 2), r)):
+        if any("年度" in g.shown(rr, cc) for rr in range(max(0, r - 6), r)):
             return t
     return found[0][1] if found else ""
 
@@ -503,9 +505,10 @@ def _execution(g: Grid, blocks: list[Block]) -> tuple[Execution | None, list[Fun
                                rate=vals.get("rate") or None, score=number(vals.get("score", "")))
             else:
                 nm = re.sub(r"^其中[：:]?", "", name).strip()
-                amt = number(vals.get("full_year", "")) or number(vals.get("initial", ""))
-                if nm:
-                    lines.append(FundingLine(name=nm, amount=amt, role="sub" if name.startswith("其中") else "item"))
+                amt = number(vals.get("full_year", ""))
+                amt = amt if amt is not None else number(vals.get("initial", ""))
+                if nm:  # the lines under 年度资金总额 (其中：… included) are its parts
+                    lines.append(FundingLine(name=nm, amount=amt, role="item"))
         return ex, lines
     return None, []
 
@@ -521,26 +524,33 @@ def _funding_lines(g: Grid, blocks: list[Block]) -> tuple[list[FundingLine], lis
     income: list[FundingLine] = []
     expense: list[FundingLine] = []
     section: list[FundingLine] | None = None
+    heads_in = {norm(w) for w in v["income_heads"]}
+    heads_out = {norm(w) for w in v["expense_heads"]}
     for r in range(len(g.rows)):
         if r in inside:
             continue
-        texts = g.row_texts(r)
+        cells = [(c, g.text(r, c)) for c in range(len(g.rows[r])) if not g.is_covered(r, c) and g.text(r, c)]
+        texts = [t for _, t in cells]
         for t in texts[:1]:
             n = norm(t)
-            if n in {norm(w) for w in v["income_heads"]}:
+            if n in heads_in:
                 section = income
-            elif n in {norm(w) for w in v["expense_heads"]}:
+            elif n in heads_out:
                 section = expense
-        for i, t in enumerate(texts):
+            elif section is not None and (label_of(t) or re.search(r"情况|概述|任务|目标|职能", n)):
+                section = None  # the money block ended
+        for i, (c, t) in enumerate(cells):
             n = re.sub(r"^其中[：:]?", "", norm(t))
             n = _BRACKET.sub("", n)
             if i + 1 < len(texts) and number(texts[i + 1]) is not None and (n in items or section is not None):
                 if label_of(t) or n in ("合计", "总计") or n.endswith("合计"):
                     role = "total"
                 else:
-                    role = "sub" if norm(t).startswith("其中") else "item"
+                    prev = (section if section is not None else sources)[-1:] or [None]
+                    after_total = prev[0] is None or prev[0].role == "total"
+                    role = "sub" if norm(t).startswith("其中") and not after_total else "item"
                 share = next((x for x in texts[i + 2:i + 3] if x.endswith("%")), None)
-                line = FundingLine(name=n, amount=number(texts[i + 1]), share=share, role=role)
+                line = FundingLine(name=n, amount=number(_number_right(g, r, c)), share=share, role=role)
                 target = section if section is not None else sources
                 if n in items and section is None:
                     target = sources
@@ -645,7 +655,7 @@ def _fill(draft: Draft, f: dict[str, str], g: Grid, blocks: list[Block], reading
     ex, ex_lines = _execution(g, blocks)
     if ex is not None and draft.form is FormType.SELF_EVAL:
         draft.execution = ex
-        sources = sources or ex_lines
+        sources = ex_lines or sources
         fund.total = ex.full_year if ex.full_year is not None else ex.initial
     fund.sources = [s for s in sources if s.role != "total"]
     fund.income, fund.expense = income, expense
