@@ -596,3 +596,42 @@ def _write_report(report: dict[str, Any], drafts: dict[str, Draft], out_dir: Pat
     for cid, draft in drafts.items():
         safe = re.sub(r"[^\w.-]", "_", cid)
         write_atomic(out_dir / "drafts" / f"{safe}.json", render(draft, "json"))
+
+
+def review_scores(cases_dir: Path, annotations: Path) -> dict[str, Any]:
+    """The validator against an independent row-by-row defect annotation of filed forms (evals/review).
+
+    recall: defective rows with at least one error or warning on them; false_errors: clean rows with an error.
+    Borderline rows (defective: null) are not scored."""
+    from .core.io import load_draft
+    from .core.validator import validate
+
+    data = json.loads(Path(annotations).read_text(encoding="utf-8"))
+    flagged = defective = clean = false_errors = warned_clean = 0
+    missed: list[str] = []
+    false: list[str] = []
+    for case in data["cases"]:
+        draft = load_draft(Path(cases_dir) / f"{case['case']}.json")
+        by_row: dict[int, list] = {}
+        for f in validate(draft).findings:
+            if f.row is not None and f.severity.value != "info":
+                by_row.setdefault(f.row, []).append(f)
+        for r in case["rows"]:
+            found = by_row.get(r["row"], [])
+            if r["defective"] is True:
+                defective += 1
+                if found:
+                    flagged += 1
+                else:
+                    missed.append(f"{case['case']}#{r['row']} {r.get('name', '')}｜{r.get('value', '')} {r.get('defects')}")
+            elif r["defective"] is False:
+                clean += 1
+                errors = [f for f in found if f.severity.value == "error"]
+                if errors:
+                    false_errors += 1
+                    false.append(f"{case['case']}#{r['row']} {errors[0].message}")
+                elif found:
+                    warned_clean += 1
+    return {"defective_rows": defective, "flagged": flagged, "recall": round(flagged / defective, 4) if defective else 0,
+            "clean_rows": clean, "false_errors": false_errors, "clean_with_warnings": warned_clean,
+            "missed": missed, "false": false}

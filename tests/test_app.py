@@ -210,3 +210,37 @@ def test_gradio_client_draft_revise_export(launched):
     path = path.get("path", path) if isinstance(path, dict) else path
     assert Path(path).exists() and load_draft(Path(path)).indicators
     assert "ASSISTANT_LLM_API_KEY" not in json.dumps(client.view_api(print_info=False, return_format="dict"))
+
+
+def test_upload_several_forms_gives_the_summary_and_a_draft_each(service, tmp_path):
+    forms = ROOT / "tests" / "fixtures" / "forms"
+    paths = []
+    for name in ("xl-proj-2020.xlsx", "doc-proj-2020.docx", "pdf-selfeval.pdf"):
+        (tmp_path / name).write_bytes((forms / name).read_bytes())
+        paths.append(str(tmp_path / name))
+    (tmp_path / "bad.xlsx").write_bytes(b"nope")
+    paths.append(str(tmp_path / "bad.xlsx"))
+    v = service.upload("a", None, paths)
+    assert "已审核 4 份表格，读取 3 份" in v.reply
+    table = [line for line in v.reply.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert len(table) == 4 and "武汉市青山区教育局" in table[0] and "未能读取" in table[3]
+    assert "项目自评表" in table[2]
+    assert v.draft is not None and len(v.draft.indicators) == 10  # the last form read is shown
+    assert len(service.store.recent("a")) == 3  # one draft per form read, each openable from 选择草稿
+
+
+def test_a_filled_word_form_is_read_as_a_form(service, tmp_path):
+    p = tmp_path / "form.docx"
+    p.write_bytes((ROOT / "tests" / "fixtures" / "forms" / "doc-proj-2020.docx").read_bytes())
+    v = service.upload("a", None, str(p))
+    assert v.draft is not None and len(v.draft.indicators) == 12 and "已读取 form.docx" in v.reply
+
+
+def test_fix_list_offers_only_fixes_for_findings_it_shows(service, seed_path):
+    from assistant.core.findings import Severity
+
+    v = service.upload("a", None, str(seed_path))
+    offered = [v.report.findings[i] for _, i in v.fix_choices()]
+    assert offered and all(f.severity is not Severity.INFO and f.applicable for f in offered)
+    assert all(not label.startswith("[") for label, _ in v.fix_choices())  # no rule codes in the UI
+    assert f"可一键修正 {len(offered)} 项" in v.findings_markdown()

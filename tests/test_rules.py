@@ -570,8 +570,9 @@ def test_r17_vague_values():
 
 
 def test_r17_pass():
-    d = with_rows(row(SUS, "长效管护机制", "健全"), row(ECON, "带动农户增收情况", "达到预期"),
-                  row(SOC, "群众获得感", "显著提升"))
+    # a state (健全) and a grade of the three-grade scale pass; 显著提升 passes only with its grading scheme
+    # (test_r17_graded_value_with_a_scheme_pass), as real reviewers send bare 显著提升 back
+    d = with_rows(row(SUS, "长效管护机制", "健全"), row(ECON, "带动农户增收情况", "达到预期"))
     none_of(d, "R17")
 
 
@@ -1727,3 +1728,59 @@ def test_kind_families_are_respected():
     none_of(dept, "F1")
     proj = with_rows(funding=Funding(total=90, income=[line("财政拨款", 1), line("合计", 2, role="total")]))
     none_of(proj, "F3")
+
+
+def test_r11_text_with_a_stated_target_is_a_warning():
+    d = with_rows(row(QUAL, "资产安全性、利用率", "无资产损失、利用率高于80%"))
+    f = one(d, "R11")
+    assert f.severity is WARNING and "文字和数值写在一起" in f.message
+
+
+def test_r11_bare_share_below_100_is_a_warning():
+    d = with_rows(row(QUAL, "理论课时比例", "70%"))
+    f = one(d, "R11")
+    assert f.severity is WARNING and "没有比较符号" in f.message
+    assert one(with_rows(row(QUAL, "验收合格率", "100%")), "R11").severity is INFO
+
+
+@pytest.mark.parametrize("value", ["显著改善", "明显提升", "有力保障", "增强", "得到有效改善", "进一步提高了"])
+def test_r17_direction_without_target(value):
+    f = one(with_rows(row(SOC, "群众生活条件", value)), "R17")
+    assert f.severity is WARNING and value in f.message
+
+
+def test_r17_task_text_as_value():
+    f = one(with_rows(row(QUAL, "任务完成质量", "根据下达任务目标要求确定")), "R17")
+    assert "不是目标本身" in f.message
+
+
+def test_r17_graded_value_with_a_scheme_pass():
+    r = row(SOC, "群众生活条件", "显著提升")
+    r.standard = "显著提升得满分，有所提升得一半分，未提升不得分"
+    none_of(with_rows(r), "R17")
+    none_of(with_rows(row(SOC, "群众生活条件", "达到预期")), "R17")
+
+
+def test_r30_level_of_last_year():
+    f = one(with_rows(row(SOC, "公共服务水平", "不低于上年度水平")), "R30")
+    assert "没有写明基数" in f.message
+
+
+def test_r12_person_count_in_person_times_pass():
+    none_of(with_rows(row(Q, "培训人数", "≥500人次")), "R12")
+
+
+def test_r12_fee_name_wants_money():
+    f = one(with_rows(row(Q, "安置小区物业费", "8个")), "R12")
+    assert "万元" in f.message
+
+
+def test_r02_verb_plus_tier_name():
+    assert one(with_rows(row(TIME, "维持时效", "≥1年")), "R02").severity is ERROR
+
+
+def test_short_satisfaction_label_is_known():
+    from assistant.core.model import Indicator
+
+    r = Indicator(tier1="满意度指标", tier2="服务对象", name="受益群众满意度", value="≥90%", standard="计划标准")
+    none_of(draft(*base("服务对象满意度指标"), r, budget=90), "R01")

@@ -30,7 +30,8 @@ from .store import DraftStore
 
 COLUMNS = ["目标", "一级指标", "二级指标", "指标名称", "指标值", "绩效标准", "来源"]
 FIELD_OF_COLUMN = {0: "goal", 1: "tier1", 2: "tier2", 3: "name", 4: "value", 5: "standard"}
-UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".json", ".csv")
+UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".xls", ".pdf", ".json", ".csv")
+MAX_BATCH = 50  # files reviewed in one upload
 MAX_UPLOAD = 10 * 1024 * 1024
 KIND_CHOICES = [("部门整体支出", "department"), ("项目支出", "project")]
 _FORM_HINT = re.compile(r"目标\s*\d|年度目标|绩效目标|职能|项目名称|资金|年度工作任务|预算")
@@ -61,7 +62,8 @@ class View:
         if not self.report or not self.draft:
             return "还没有草稿。在左侧粘贴单位职能、年度任务和绩效目标，或上传材料。"
         s = self.report.summary()
-        fixable = f"，可一键修正 {s['fixable']} 项" if s["fixable"] else ""
+        shown = len(self.fix_choices())  # only fixes for findings the list shows
+        fixable = f"，可一键修正 {shown} 项" if shown else ""
         lines = [f"**{self.report.profile_title}**：错误 {s['errors']} 项，提示 {s['warnings']} 项{fixable}。"]
         for f in self.report.findings:
             if f.severity is Severity.INFO:
@@ -78,9 +80,9 @@ class View:
             return []
         out = []
         for i, f in enumerate(self.report.findings):
-            if f.applicable:
+            if f.applicable and f.severity is not Severity.INFO:  # never a fix for a finding the list hides
                 where = f"第{f.row + 1}行 " if f.row is not None else ""
-                out.append((f"[{f.code}] {where}{f.fix or f.message}"[:80], i))
+                out.append((f"{where}{f.fix or f.message}"[:80], i))
         return out
 
     def figure_choices(self) -> list[tuple[str, int]]:
@@ -125,6 +127,17 @@ def fmt(x: float | None) -> str:
 
 def profile_choices() -> list[tuple[str, str]]:
     return [(f"{pid}｜{p.title}", pid) for pid, p in all_profiles().items()]
+
+
+def _is_filled_form(data: bytes, name: str) -> bool:
+    """A Word file holding a filled indicator table (read as a form), not a description (drafted from)."""
+    from ..core.io.forms import read_form_bytes
+
+    try:
+        read_form_bytes(data, name)
+    except FormatError:
+        return False
+    return True
 
 
 class AppService:
@@ -393,7 +406,44 @@ class AppService:
         return self.view(draft_id, ok if moved else none)
 
     # --- files ------------------------------------------------------------------------------------------
-    def upload(self, owner: str, draft_id: str | None, path: str | None) -> View:
+    def upload_many(self, owner: str, draft_id: str | None, paths: list[str]) -> View:
+        """Several filled forms at once: each readable form becomes a draft (open it from 选择草稿), and the
+        reply is the reviewer's summary table."""
+        from ..core.batch import review_one
+        from ..core.findings import Severity
+
+        paths = [p for p in paths if p][:MAX_BATCH]
+        lines = ["| # | 文件 | 单位 | 表格类型 | 指标行 | 错误 | 提示 | 最主要的问题 |", "|---|---|---|---|---|---|---|---|"]
+        last = draft_id
+        read = 0
+        for i, path in enumerate(paths, 1):
+            p = Path(path)
+            if p.suffix.lower() not in UPLOAD_TYPES or p.suffix.lower() in (".txt", ".md"):
+                lines.append(f"| {i} | {p.name} | | 未审核 | | | | 不是表格文件 |")
+                continue
+            try:
+                data = read_bytes(p) if p.stat().st_size <= MAX_UPLOAD else b""
+            except FormatError:
+                data = b""
+            r = review_one(p.name, data)
+            if not r.ok:
+                lines.append(f"| {i} | {p.name} | | 未能读取 | | | | {r.error} |")
+                continue
+            read += 1
+            r.draft.profile = r.draft.profile or guess_profile(r.draft)[0].id
+            last, _ = self.store.create(owner, r.draft, f"导入 {p.name}")
+            worst = "；".join(f.message for f in r.worst(1)) or "未发现问题"
+            lines.append(f"| {i} | {p.name} | {r.who} | {r.kind_label} | {len(r.draft.indicators)} | "
+                         f"{r.count(Severity.ERROR)} | {r.count(Severity.WARNING)} | {worst} |")
+        head = (f"已审核 {len(paths)} 份表格，读取 {read} 份。每份已存为一份草稿，可在“选择草稿”中打开查看全部问题；"
+                f"右侧显示最后一份。")
+        return self.view(last, head + "\n\n" + "\n".join(lines))
+
+    def upload(self, owner: str, draft_id: str | None, path: str | list[str] | None) -> View:
+        if isinstance(path, (list, tuple)):
+            if len(path) > 1:
+                return self.upload_many(owner, draft_id, list(path))
+            path = path[0] if path else None
         if not path:
             return self.view(draft_id)
         p = Path(path)
@@ -404,9 +454,10 @@ class AppService:
             if p.stat().st_size > MAX_UPLOAD:
                 return self.view(draft_id, error="文件超过 10 MB。")
             data = read_bytes(p)
-            if p.suffix.lower() in (".txt", ".md", ".docx"):
-                text = docx_text(data) if p.suffix.lower() == ".docx" else decode_text(data, name)
-                return self.draft_from_text(owner, draft_id, text)
+            if p.suffix.lower() == ".docx" and not _is_filled_form(data, name):
+                return self.draft_from_text(owner, draft_id, docx_text(data))
+            if p.suffix.lower() in (".txt", ".md"):
+                return self.draft_from_text(owner, draft_id, decode_text(data, name))
             draft = load_draft_bytes(data, name)
         except FormatError as e:
             return self.view(draft_id, error=str(e).replace(str(p), name))

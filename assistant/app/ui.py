@@ -44,8 +44,8 @@ def build(service: AppService) -> gr.Blocks:
                 with gr.Row():
                     send = gr.Button("发送", variant="primary", elem_id="send")
                     help_btn = gr.Button("离线指令说明", size="sm")
-                    upload = gr.UploadButton("上传材料或已填好的表", file_types=list(UPLOAD_TYPES), type="filepath",
-                                             size="sm", elem_id="upload")
+                    upload = gr.UploadButton("上传材料或已填好的表（可多选）", file_types=list(UPLOAD_TYPES),
+                                             type="filepath", file_count="multiple", size="sm", elem_id="upload")
                 gr.Markdown("<small>可上传 .txt .docx 文字材料起草，或 .xlsx .json .csv 已填好的表审核（10 MB 以内）。</small>")
                 gr.Examples(examples=[[e] for e in example_prompts()], inputs=[msg], label="示例（点击填入）",
                             examples_per_page=8)
@@ -194,7 +194,8 @@ def build(service: AppService) -> gr.Blocks:
 
         def on_upload(path, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)
-            name = Path(path).name if path else ""
+            paths = [p for p in (path if isinstance(path, (list, tuple)) else [path]) if p]
+            name = "、".join(Path(p).name for p in paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
             history = list(history or []) + [{"role": "user", "content": f"📎 上传 {esc(name)}"}]
             return paint(service.upload(owner, state.get("draft_id"), path), state, history, owner)
 

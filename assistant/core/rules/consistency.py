@@ -183,6 +183,8 @@ def r30_baseline(ctx: Context):
         if pv.kind is ValueKind.TEXT:
             text = r.row.value
         rel = next((w for w in ctx.lex["relative_words"] if w in text), None)
+        if not rel and pv.kind in (ValueKind.TEXT, ValueKind.GRADE):
+            rel = next((w for w in ctx.lex["past_levels"] if w in r.row.value), None)
         if not rel and pv.kind is ValueKind.TEXT and re.search(r"(提高|下降|增长|减少)\s*\d", r.row.value):
             rel = "提高/下降"
         if not rel:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 
 from rapidfuzz import fuzz
@@ -81,7 +83,8 @@ def r02_label_as_name(ctx: Context):
     for spec in ctx.profile.tiers.values():
         labels.update(spec.children)
     for r in ctx.rows:
-        if r.name and r.name in labels:
+        bare = re.sub(r"^(?:维持|保持|提高|提升|确保|保证|控制|加强|完成|达到|实现)", "", r.name or "")
+        if r.name and (r.name in labels or (bare != r.name and bare in labels)):
             hint = "如“人均培训成本”“项目总成本”" if "成本" in r.name else "如“培训人次”“验收合格率”“受益群众满意度”"
             yield ctx.finding("R02", f"{r.label}：三级指标名称“{r.row.name}”照抄了层级名称，没有说明衡量什么。",
                               fix=f"写出具体的衡量对象和口径，{hint}", row=r, field="name")

@@ -77,8 +77,14 @@ def r11_grammar(ctx: Context):
                     fix="拆成" + "、".join(f"“{p.label} {_with(p, label=None)}”" for p in parsed) + f"共{len(parts)}行",
                     row=r, field="value", ops=ops)
             else:
-                yield ctx.finding("R11", f"{r.label}：指标值“{short(raw, 30)}”无法识别为“比较符号+数值+单位”。",
-                                  fix="改写为如“≥95%”“≥1200人次”“≤50万元”；文字说明放入指标解释", row=r, field="value")
+                # a stated target (高于80%) beside a qualitative requirement: a warning to split it, not an error
+                mixed = any(p.kind is ValueKind.QUANTITY and p.op for p in parsed) or any(
+                    (q := parse(x)).kind is ValueKind.QUANTITY and q.op
+                    for x in re.split(r"[，,、；;]", raw) if re.search(r"\d", x))
+                yield ctx.finding("R11", f"{r.label}：指标值“{short(raw, 30)}”无法识别为“比较符号+数值+单位”"
+                                         f"{'（文字和数值写在一起）' if mixed else ''}。",
+                                  fix="改写为如“≥95%”“≥1200人次”“≤50万元”；文字说明放入指标解释；几项要求分成几行",
+                                  row=r, field="value", severity="warning" if mixed else None)
             continue
         if pv.kind is not ValueKind.QUANTITY or r.c2 in ("cost", "cost_social", "cost_ecological", "timeliness"):
             continue  # R19/R21/R18 speak for these
@@ -90,9 +96,11 @@ def r11_grammar(ctx: Context):
             continue  # 超上年2%: a relative target, R30 asks for its baseline
         if pv.op is None and r.row.origin is not Origin.SUGGESTED:
             op = _default_op(ctx, r)
+            # a share or rate below 100% reads either way (a floor or the exact share): that needs saying
+            share = pv.unit == "%" and pv.magnitude is not None and pv.magnitude < 100
             yield ctx.finding("R11", f"{r.label}：指标值“{raw}”没有比较符号，考核时不清楚是下限还是精确值。",
                               fix=f"写成“{_with(pv, op=op)}”", row=r, field="value",
-                              ops=_set_value(r, _with(pv, op=op)), severity="info")
+                              ops=_set_value(r, _with(pv, op=op)), severity="warning" if share else "info")
         elif pv.op_word or (canon != normalize_text(raw) and pv.label is None):
             yield ctx.finding("R11", f"{r.label}：指标值“{raw}”宜写作规范形式“{canon}”。", fix=f"改为“{canon}”",
                               row=r, field="value", ops=_set_value(r, canon), severity="info")
@@ -137,7 +145,7 @@ def r12_units(ctx: Context):
         if fam == "percent" and unit != "%" and "满意度" in r.name and r.c2 == "satisfaction":
             continue  # R22 reports satisfaction values
         mismatch = (fam == "percent" and unit not in ("%", "‰", "‱", "个百分点")) or (
-            fam == "money" and "元" not in unit) or (fam == "person" and unit not in ("人", "万人", "名", "人/年"))
+            fam == "money" and "元" not in unit) or (fam == "person" and unit not in ("人", "万人", "名", "人/年", "人次", "万人次"))
         if mismatch:
             yield ctx.finding("R12", f"{r.label}：名称表明计量单位应为“{exp['unit']}”，指标值却是“{r.row.value}”。",
                               fix=f"核对指标值和单位，如“{_with(pv, unit=exp['unit'])}”", row=r, field="value")
@@ -197,6 +205,28 @@ def r16_quantitative(ctx: Context):
                           fix="尽量量化：改写为可计数、可计算的指标", severity="warning", field="indicators")
 
 
+@lru_cache(maxsize=1)
+def _vague_re(lex_id: int) -> re.Pattern[str]:
+    lex = lexicon()
+
+    def alt(key: str) -> str:
+        return "|".join(re.escape(w) for w in sorted(lex[key], key=len, reverse=True))
+
+    return re.compile(f"^(?:{alt('vague_adverbs')})*(?:{alt('vague_verbs')})+(?:{alt('vague_tails')})?$")
+
+
+def vague_statement(value: str) -> bool:
+    """显著改善, 有力保障, 得到有效改善, 增强: a direction with no target (no digits, at most 12 characters)."""
+    v = re.sub(r"[\s。，,.、！!]", "", normalize_text(value))
+    return 0 < len(v) <= 12 and not re.search(r"\d", v) and bool(_vague_re(id(lexicon())).match(v))
+
+
+def _grading_scheme(row) -> bool:
+    """The row says how its grades are scored (显著提升得满分、有所提升得一半 …)."""
+    text = " ".join([row.standard or "", *row.extra.values()])
+    return bool(re.search(r"得分|扣分|得满分|分值|\d+\s*分", text)) or len(re.findall(r"达到|基本|未达到|显著|有所", text)) >= 2
+
+
 @rule("R17", "避免“有效”“明显”“进一步提升”等模糊表述", "warning")
 def r17_vague(ctx: Context):
     vague = ctx.lex["vague_values"]
@@ -204,9 +234,16 @@ def r17_vague(ctx: Context):
         if r.c2 == "timeliness" or not r.row.value or r.pv.kind not in (ValueKind.GRADE, ValueKind.TEXT):
             continue
         v = normalize_text(r.row.value)
-        if v in ctx.lex["allowed_grades"]:
+        if re.match(ctx.lex["task_text"], v):
+            yield ctx.finding("R17", f"{r.label}：指标值“{r.row.value}”说的是目标从哪里来，不是目标本身。",
+                              fix="写出下达的具体任务数或标准，如“≥N个”“=100%”，依据写入绩效标准", row=r, field="value")
             continue
-        hit = next((w for w in vague if v == w or (len(v) <= 12 and w in v and len(w) >= 2)), None)
+        if vague_statement(v) and not _grading_scheme(r.row):
+            hit = v
+        elif v in ctx.lex["allowed_grades"]:
+            continue
+        else:
+            hit = next((w for w in vague if v == w or (len(v) <= 12 and w in v and len(w) >= 2)), None)
         if hit:
             yield ctx.finding("R17", f"{r.label}：指标值“{r.row.value}”没有可衡量的标准。",
                               fix="写出可考核的数值或分级，如“≥N%”“较上年提高N个百分点（上年为M%）”", row=r, field="value")
