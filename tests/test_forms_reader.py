@@ -112,3 +112,20 @@ def test_goals_in_one_cell():
     assert split_goals("目标1：扩大覆盖面。目标2：提高准确率。") == ["扩大覆盖面。", "提高准确率。"]
     assert split_goals("1.完成培训\n2.提高就业") == ["完成培训", "提高就业"]
     assert split_goals("……") == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "csv"])
+@pytest.mark.parametrize("name", ["xl-selfeval-chongqing.xlsx", "xl-selfeval-dept.xls", "doc-selfeval.docx"])
+def test_self_evaluation_exports_in_its_layout_and_reads_back(name, fmt):
+    from assistant.core.io import render
+    from assistant.core.validator import validate
+
+    d = read_form_bytes((FORMS / name).read_bytes(), name).draft
+    back = read_form_bytes(render(d, fmt, validate(d)), f"out.{fmt}").draft
+    assert back.form is FormType.SELF_EVAL and (fmt == "csv" or back.kind is d.kind)
+    key = lambda r: (nv(r.tier1), nv(r.tier2), nv(r.name), nv(r.value), nv(r.actual), r.weight, r.score, nv(r.deviation))  # noqa: E731
+    assert [key(r) for r in back.indicators] == [key(r) for r in d.indicators]
+    if fmt != "csv":  # the flat file carries the rows only
+        assert back.execution == d.execution and back.total_score == d.total_score
+        assert back.header.unit == d.header.unit and back.header.year == d.header.year
+        assert [g.text for g in back.goals] == [g.text for g in d.goals]

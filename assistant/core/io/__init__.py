@@ -70,6 +70,10 @@ def render(draft: Draft, fmt: str, report: Report | None = None) -> bytes:
         from .jsonio import draft_to_json
 
         return draft_to_json(draft).encode("utf-8")
+    if fmt in ("xlsx", "docx") and draft.form.value == "self_eval":
+        from . import selfeval
+
+        return selfeval.to_xlsx_bytes(draft, report) if fmt == "xlsx" else selfeval.to_docx_bytes(draft, report)
     if fmt == "xlsx":
         from .xlsx import to_xlsx_bytes
 

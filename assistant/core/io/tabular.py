@@ -10,14 +10,19 @@ from ..model import ORIGIN_LABELS, Draft, Kind, Origin, Scope
 from .layout import CSV_COLUMNS, clean_text, csv_cell, fmt_amount, form_title
 
 
+SELF_EVAL_COLUMNS = ["全年实际完成值", "分值", "得分", "偏差原因分析及改进措施"]
+
+
 def to_csv(draft: Draft) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(CSV_COLUMNS)
+    evaluation = draft.form.value == "self_eval"
+    w.writerow(CSV_COLUMNS + (SELF_EVAL_COLUMNS if evaluation else []))
     for r in draft.indicators:
+        extra = [r.actual or "", fmt_amount(r.weight), fmt_amount(r.score), r.deviation or ""] if evaluation else []
         w.writerow([csv_cell(x) for x in (
             r.goal or "", "长期" if r.scope is Scope.LONG_TERM else "年度", r.tier1, r.tier2, r.name, r.value,
-            r.standard or "", ORIGIN_LABELS[r.origin], r.note or "")])
+            r.standard or "", ORIGIN_LABELS[r.origin], r.note or "", *extra)])
     return buf.getvalue()
 
 
