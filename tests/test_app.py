@@ -244,3 +244,10 @@ def test_fix_list_offers_only_fixes_for_findings_it_shows(service, seed_path):
     assert offered and all(f.severity is not Severity.INFO and f.applicable for f in offered)
     assert all(not label.startswith("[") for label, _ in v.fix_choices())  # no rule codes in the UI
     assert f"可一键修正 {len(offered)} 项" in v.findings_markdown()
+
+
+def test_pdf_upload_reads_the_form(service, tmp_path):
+    p = tmp_path / "f.pdf"
+    p.write_bytes((ROOT / "tests" / "fixtures" / "forms" / "pdf-proj-2020.pdf").read_bytes())
+    v = service.upload("a", None, str(p))
+    assert v.draft is not None and len(v.draft.indicators) == 12 and "已读取 f.pdf" in v.reply

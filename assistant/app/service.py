@@ -458,7 +458,15 @@ class AppService:
                 return self.draft_from_text(owner, draft_id, docx_text(data))
             if p.suffix.lower() in (".txt", ".md"):
                 return self.draft_from_text(owner, draft_id, decode_text(data, name))
-            draft = load_draft_bytes(data, name)
+            if p.suffix.lower() == ".pdf":
+                from ..core.io.forms.sources import NoTablesError, pdf_text
+
+                try:
+                    draft = load_draft_bytes(data, name)
+                except NoTablesError:  # a PDF of prose: draft from its words
+                    return self.draft_from_text(owner, draft_id, pdf_text(data))
+            else:
+                draft = load_draft_bytes(data, name)
         except FormatError as e:
             return self.view(draft_id, error=str(e).replace(str(p), name))
         except Exception as e:  # a malformed .docx can raise anything from lxml/zipfile

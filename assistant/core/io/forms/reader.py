@@ -223,25 +223,24 @@ def _goal_marker(text: str) -> int | None:
 
 
 def _block_context(g: Grid, b: Block, start: int) -> None:
-    """Goal number and scope from the rows just above the header and the side label beside it."""
-    texts: list[str] = []
-    for r in range(max(start, b.first_header - 3), b.header + 1):
-        for c in range(len(g.rows[r])):
-            if r >= b.first_header and c in b.cols.values():
-                continue
-            t = g.shown(r, c)
-            if t and not role_of(t):
-                texts.append(t)
+    """Goal number and scope from the nearest words: the side label beside the block first, then the rows just
+    above its header, nearest first (实施期目标 above 年度目标 above the table: the table is 年度)."""
     side = min(b.cols.values())
-    for r in range(b.header + 1, min(b.end, b.header + 3)):
-        for c in range(side):
-            t = g.shown(r, c)
-            if t:
-                texts.append(t)
-    joined = " ".join(texts)
-    if re.search(r"长期|实施期|中长期|整体绩效总目标", joined) and not re.search(r"年度(?:目标|绩效)", joined):
-        b.scope = Scope.LONG_TERM
-    for t in reversed(texts):
+    groups: list[list[str]] = []  # nearest first; one group per distance
+    groups.append([g.shown(r, c) for r in range(b.first_header, min(b.end, b.header + 3)) for c in range(side)])
+    groups.append([g.shown(r, c) for r in range(b.first_header, b.header + 1) for c in range(side, len(g.rows[r]))
+                   if (c not in b.cols.values() and not role_of(g.shown(r, c))) or c == b.cols.get("goal")])
+    for r in range(b.first_header - 1, max(start, b.first_header - 3) - 1, -1):
+        groups.append(g.row_texts(r))
+    near = [t for grp in groups for t in grp if t]
+    for grp in groups:
+        words = norm(" ".join(t for t in grp if t))
+        if re.search(r"年度|本年|当年", words):  # annual wins where both stand side by side (中期目标 | 年度目标)
+            break
+        if re.search(r"长期|实施期|中期|整体绩效总目标", words):
+            b.scope = Scope.LONG_TERM
+            break
+    for t in near:
         if "目标" in t:
             m = _goal_marker(t)
             if m:
@@ -328,11 +327,14 @@ def read_rows(g: Grid, b: Block, reading: Reading, kind_hint: Kind | None) -> tu
             gtext = cell(r, "goal")
             if gtext.isdigit():
                 row.goal = int(gtext)
-            elif re.fullmatch(r"(?:年度)?目标\s*\d+", gtext):
+            elif re.match(r"(?:年度)?目标\s*\d+", gtext):
                 row.goal = _goal_marker(gtext)
+                rest = re.sub(r"^(?:年度)?目标\s*\d+\s*[：:、.．]?\s*", "", gtext)
+                if rest:
+                    reading.row_fields.setdefault("goals", []).append(rest)
             elif gtext:
                 reading.row_fields.setdefault("goals", []).append(gtext)
-        for key in ("project", "budget"):
+        for key in ("project", "budget", "org"):
             if cell(r, key):
                 reading.row_fields.setdefault(key, []).append(cell(r, key))
         if "scope" in cols and cell(r, "scope") in ("长期", "实施期", "long_term"):
@@ -416,9 +418,19 @@ def _value_below(g: Grid, r: int, c: int) -> str:
 
 
 def split_goals(text: str) -> list[str]:
+    return [g.strip().rstrip("；;，,").strip() for g in _split_goals(text) if g.strip().rstrip("；;，,").strip()]
+
+
+def _split_goals(text: str) -> list[str]:
     text = text.strip()
     if not text or _PLACEHOLDER.match(text):
         return []
+    # 1.…；2.…  or （1）…（2）… on one line
+    marks = list(re.finditer(r"(?:^|(?<=[；;。\s]))(?:[(（]\d+[)）]|\d+[.．、](?!\d))\s*", text))
+    if len(marks) >= 2 and marks[0].start() == 0:
+        cuts = [m.end() for m in marks] + [len(text)]
+        starts = [m.start() for m in marks[1:]] + [len(text)]
+        return [text[a:b] for a, b in zip(cuts, starts)]
     parts = re.split(r"(?:^|\n|\s|(?<=[。；;，,]))(?:年度)?目标\s*[\d一二三四五六七八九十]+\s*[：:、.．)）]\s*", text)
     if len(parts) > 1:
         return [p.strip(" ；;\n") for p in parts if p.strip(" ；;\n") and not _PLACEHOLDER.match(p)]
@@ -590,7 +602,9 @@ def _fill(draft: Draft, f: dict[str, str], g: Grid, blocks: list[Block], reading
     h = Header(title=title or None)
     h.project_name = f.get("project_name")
     h.department = f.get("department")
-    unit = f.get("unit")
+    unit = f.get("unit") or f.get("unit_filer")
+    if not f.get("period") and f.get("period_start") and f.get("period_end"):
+        f["period"] = f"{f['period_start']}至{f['period_end']}"
     money = _money_unit(g)
     if unit in ("元", "万元", "亿元"):
         unit = None
@@ -637,10 +651,13 @@ def _fill(draft: Draft, f: dict[str, str], g: Grid, blocks: list[Block], reading
     draft.long_term_goal = lt if lt and not _PLACEHOLDER.match(lt) else None
     draft.goals = [Goal(text=t) for t in split_goals(f.get("goals", ""))]
     rf = reading.row_fields
-    if not draft.goals and rf.get("goals"):
-        draft.goals = [Goal(text=t) for t in dict.fromkeys(rf["goals"])]
+    if rf.get("goals") and (not draft.goals or any(r.goal for r in draft.indicators)):
+        # goals printed beside their rows (a merged first column of the table) say which row serves which goal
+        draft.goals = [Goal(text=t) for t in dict.fromkeys(g for x in rf["goals"] for g in split_goals(x))]
     if not h.project_name and draft.kind is Kind.PROJECT and rf.get("project"):
         h.project_name = rf["project"][0]
+    if not h.unit and rf.get("org"):
+        h.unit = rf["org"][0]
     draft.actual_summary = f.get("actual_summary")
     # money
     fund = Funding(unit=money)

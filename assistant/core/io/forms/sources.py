@@ -11,6 +11,10 @@ from .grid import Grid, clean, display
 MAX_CELLS = 200_000  # a sheet larger than this is not a form
 
 
+class NoTablesError(FormatError):
+    """A PDF with text but no ruled table: prose, or a form printed without lines."""
+
+
 def grids_from_bytes(data: bytes, name: str) -> list[Grid]:
     suffix = name.lower().rsplit(".", 1)[-1] if "." in name else ""
     if suffix in ("xlsx", "xlsm"):
@@ -146,8 +150,10 @@ def pdf_grids(data: bytes, name: str) -> list[Grid]:
     except Exception as e:
         raise FormatError(name, f"PDF 文件无法打开（{type(e).__name__}）。") from e
     g = Grid("PDF", [])
+    chars = 0
     with pdf:
         for n, page in enumerate(pdf.pages):
+            chars += len(page.chars)
             tables = page.find_tables()
             top = min((t.bbox[1] for t in tables), default=page.height)
             above = page.crop((0, 0, page.width, max(1, top))).extract_text() or ""
@@ -170,7 +176,20 @@ def pdf_grids(data: bytes, name: str) -> list[Grid]:
                         else:
                             texts.append(clean(cell).replace("\n", ""))
                     g.rows.append(texts)
+    if chars == 0:
+        raise FormatError(name, "PDF 中没有可读取的文字，可能是扫描件。请上传原始的 Excel 或 Word 表格。")
+    if not g.widths:
+        raise NoTablesError(name, "PDF 中没有带表格线的表格，无法按表格读取。可以上传原始的 Excel 或 Word 表格，"
+                                "或把文字复制到对话框中，按文字起草。")
     return [g]
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF page by page (for drafting from a PDF that holds prose, not a filled table)."""
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        return "\n".join(page.extract_text() or "" for page in pdf.pages)
 
 
 def _pdf_cover(table):
