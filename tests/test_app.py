@@ -222,9 +222,15 @@ def test_upload_several_forms_gives_the_summary_and_a_draft_each(service, tmp_pa
     paths.append(str(tmp_path / "bad.xlsx"))
     v = service.upload("a", None, paths)
     assert "已审核 4 份表格，读取 3 份" in v.reply
-    table = [line for line in v.reply.splitlines() if line.startswith("| ") and line[2].isdigit()]
-    assert len(table) == 4 and "武汉市青山区教育局" in table[0] and "未能读取" in table[3]
-    assert "项目自评表" in table[2]
+    assert len(v.batch) == 4 and v.batch_ids[3] is None and all(v.batch_ids[:3])
+    assert v.batch[2][2] == "项目自评表" and v.batch[0][1] == "武汉市青山区教育局"
+    assert service.open(v.batch_ids[0], "a").draft.header.project_name.startswith("教育系统")
+    from openpyxl import load_workbook
+
+    assert load_workbook(v.batch_file).sheetnames[:2] == ["表格一览", "全部问题"]
+    lines = [line for line in v.reply.splitlines() if line[:1].isdigit()]
+    assert len(lines) == 4 and "武汉市青山区教育局" in lines[0] and "未能读取" in lines[3]
+    assert "项目自评表" in lines[2]
     assert v.draft is not None and len(v.draft.indicators) == 10  # the last form read is shown
     assert len(service.store.recent("a")) == 3  # one draft per form read, each openable from 选择草稿
 

@@ -118,3 +118,27 @@ def test_draft_edit_export_reload(app_url, page, tmp_path):
     page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('2020年12月底前')", timeout=30000)
     page.screenshot(path=str(ARTIFACTS / "app-reloaded.png"), full_page=True)
     print(f"offline draft shown {shown_after:.2f}s after the click")
+
+
+def test_several_forms_uploaded_at_once(app_url, page):
+    """A reviewer drops four files on the app: the summary table lists them, a row opens that form."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    forms = ROOT / "tests" / "fixtures" / "forms"
+    files = [str(forms / n) for n in ("xl-proj-2020.xlsx", "doc-proj-central-2021.docx", "pdf-selfeval.pdf",
+                                      "xl-dept-province-a.xlsx")]
+    page.goto(app_url)
+    page.wait_for_selector("#upload", timeout=30000)
+    with page.expect_file_chooser() as fc:
+        page.click("#upload")
+    fc.value.set_files(files)
+    page.wait_for_function("document.querySelector('#batch') && "
+                           "document.querySelector('#batch').innerText.includes('xl-dept-province-a.xlsx')",
+                           timeout=60000)
+    text = page.locator("#batch").inner_text()
+    assert "武汉市青山区教育局" in text and "项目自评表" in text and "部门整体目标申报表" in text
+    page.screenshot(path=str(ARTIFACTS / "batch-review.png"), full_page=True)
+    # the last form is shown; clicking the first row opens the first
+    page.locator("#batch").get_by_text("xl-proj-2020.xlsx", exact=True).click()
+    page.wait_for_function("document.querySelector('#draft-table').innerText.includes('重点建设工程安排数量')",
+                           timeout=30000)
+    assert page.locator("#batch-file").count() == 1

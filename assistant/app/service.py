@@ -46,6 +46,9 @@ class View:
     can_undo: bool = False
     can_redo: bool = False
     error: str | None = None
+    batch: list[list[str]] | None = None  # several forms reviewed at once: one summary row each
+    batch_ids: list[str | None] | None = None  # the draft each summary row opens (None: not read)
+    batch_file: str | None = None  # the summary workbook
 
     @property
     def rows(self) -> list[list[str]]:
@@ -407,37 +410,48 @@ class AppService:
 
     # --- files ------------------------------------------------------------------------------------------
     def upload_many(self, owner: str, draft_id: str | None, paths: list[str]) -> View:
-        """Several filled forms at once: each readable form becomes a draft (open it from 选择草稿), and the
-        reply is the reviewer's summary table."""
-        from ..core.batch import review_one
+        """Several filled forms at once: each readable form becomes a draft, the reply and the summary table say
+        what was read and found (a row of the table opens its form), and the summary workbook can be downloaded."""
+        from ..core.batch import review_one, summary_workbook
         from ..core.findings import Severity
 
         paths = [p for p in paths if p][:MAX_BATCH]
-        lines = ["| # | 文件 | 单位 | 表格类型 | 指标行 | 错误 | 提示 | 最主要的问题 |", "|---|---|---|---|---|---|---|---|"]
+        results, rows, ids = [], [], []
         last = draft_id
-        read = 0
-        for i, path in enumerate(paths, 1):
+        for path in paths:
             p = Path(path)
             if p.suffix.lower() not in UPLOAD_TYPES or p.suffix.lower() in (".txt", ".md"):
-                lines.append(f"| {i} | {p.name} | | 未审核 | | | | 不是表格文件 |")
+                rows.append([p.name, "", "未审核", "", "", "", "不是表格文件"])
+                ids.append(None)
                 continue
             try:
                 data = read_bytes(p) if p.stat().st_size <= MAX_UPLOAD else b""
             except FormatError:
                 data = b""
             r = review_one(p.name, data)
+            results.append(r)
             if not r.ok:
-                lines.append(f"| {i} | {p.name} | | 未能读取 | | | | {r.error} |")
+                rows.append([p.name, "", "未能读取", "", "", "", r.error or ""])
+                ids.append(None)
                 continue
-            read += 1
             r.draft.profile = r.draft.profile or guess_profile(r.draft)[0].id
             last, _ = self.store.create(owner, r.draft, f"导入 {p.name}")
             worst = "；".join(f.message for f in r.worst(1)) or "未发现问题"
-            lines.append(f"| {i} | {p.name} | {r.who} | {r.kind_label} | {len(r.draft.indicators)} | "
-                         f"{r.count(Severity.ERROR)} | {r.count(Severity.WARNING)} | {worst} |")
-        head = (f"已审核 {len(paths)} 份表格，读取 {read} 份。每份已存为一份草稿，可在“选择草稿”中打开查看全部问题；"
-                f"右侧显示最后一份。")
-        return self.view(last, head + "\n\n" + "\n".join(lines))
+            rows.append([p.name, r.who, r.kind_label, str(len(r.draft.indicators)), str(r.count(Severity.ERROR)),
+                         str(r.count(Severity.WARNING)), worst])
+            ids.append(last)
+        read = sum(1 for i in ids if i)
+        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        book = folder / "审核汇总.xlsx"
+        book.write_bytes(summary_workbook(results))
+        lines = [f"{i}. {row[0]}：" + ("，".join(x for x in (row[1], row[2], f"{row[3]}行，错误{row[4]}项、提示{row[5]}项")
+                                               if x) if ids[i - 1] else f"{row[2]}（{row[6]}）")
+                 for i, row in enumerate(rows, 1)]
+        head = (f"已审核 {len(paths)} 份表格，读取 {read} 份。右侧“审核汇总”列出每份表的问题，点一行打开那份表；"
+                f"汇总表可以下载。右侧现在显示最后一份。")
+        view = self.view(last, head + "\n\n" + "\n".join(lines))
+        view.batch, view.batch_ids, view.batch_file = rows, ids, str(book)
+        return view
 
     def upload(self, owner: str, draft_id: str | None, path: str | list[str] | None) -> View:
         if isinstance(path, (list, tuple)):

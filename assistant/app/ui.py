@@ -46,13 +46,20 @@ def build(service: AppService) -> gr.Blocks:
                     help_btn = gr.Button("离线指令说明", size="sm")
                     upload = gr.UploadButton("上传材料或已填好的表（可多选）", file_types=list(UPLOAD_TYPES),
                                              type="filepath", file_count="multiple", size="sm", elem_id="upload")
-                gr.Markdown("<small>可上传 .txt .docx 文字材料起草，或 .xlsx .json .csv 已填好的表审核（10 MB 以内）。</small>")
+                gr.Markdown("<small>可上传 .txt .docx .pdf 文字材料起草，或已填好的表（.xlsx .xls .docx .pdf .csv .json）审核，可一次选多份（每份 10 MB 以内）。</small>")
                 gr.Examples(examples=[[e] for e in example_prompts()], inputs=[msg], label="示例（点击填入）",
                             examples_per_page=8)
                 with gr.Accordion("最近的草稿", open=False):
                     recent = gr.Dropdown(label="选择草稿", choices=[], interactive=True)
                     open_btn = gr.Button("打开所选草稿", size="sm")
             with gr.Column(scale=7, min_width=560):
+                with gr.Accordion("审核汇总（一次上传多份表格时）", open=True, visible=False) as batch_acc:
+                    batch_tbl = gr.Dataframe(headers=["文件", "单位", "表格类型", "指标行", "错误", "提示", "最主要的问题"],
+                                             datatype=["str"] * 7, type="array", interactive=False, wrap=True,
+                                             max_height=300, elem_id="batch",
+                                             label="点一行打开那份表")
+                    batch_file = gr.File(label="下载审核汇总表", interactive=False, elem_id="batch-file")
+                batch_ids = gr.State([])
                 with gr.Row():
                     unit = gr.Textbox(label="单位", scale=3)
                     year = gr.Textbox(label="年度", scale=1)
@@ -197,9 +204,27 @@ def build(service: AppService) -> gr.Blocks:
             paths = [p for p in (path if isinstance(path, (list, tuple)) else [path]) if p]
             name = "、".join(Path(p).name for p in paths[:5]) + (f" 等 {len(paths)} 个文件" if len(paths) > 5 else "")
             history = list(history or []) + [{"role": "user", "content": f"📎 上传 {esc(name)}"}]
-            return paint(service.upload(owner, state.get("draft_id"), path), state, history, owner)
+            view = service.upload(owner, state.get("draft_id"), path)
+            if view.batch is None:
+                return paint(view, state, history, owner) + (gr.skip(), gr.skip(), gr.skip(), gr.skip())
+            return paint(view, state, history, owner) + (gr.update(visible=True), view.batch, view.batch_file,
+                                                         view.batch_ids)
 
-        upload.upload(on_upload, [upload, sess, chat], outs, concurrency_limit=8, concurrency_id="chat", api_name="upload")
+        upload.upload(on_upload, [upload, sess, chat], outs + [batch_acc, batch_tbl, batch_file, batch_ids],
+                      concurrency_limit=8, concurrency_id="chat", api_name="upload")
+
+        def on_batch_pick(ids: list, state: dict, history: list, evt: gr.SelectData, request: gr.Request):
+            owner = owner_of(state, request)
+            row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+            did = ids[row] if ids and 0 <= row < len(ids) else None
+            if not did:
+                return paint(service.view(state.get("draft_id"), error="这份表格未能读取，没有可打开的草稿。"), state,
+                             list(history or []), owner)
+            view = service.open(did, owner)
+            view.reply = "已打开所选表格。" if view.draft else ""
+            return paint(view, state, list(history or []), owner)
+
+        batch_tbl.select(on_batch_pick, [batch_ids, sess, chat], outs)
 
         def on_open(choice, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)

@@ -251,7 +251,9 @@ def guess_profile(draft: Draft) -> tuple[Profile, str]:
         return default, "按表格类型默认"
     order = list(profiles)
     best, best_score = default, None
-    for pid, prof in profiles.items():
+    # a department form is judged by a department profile, a project form by a project one
+    same = {pid: p for pid, p in profiles.items() if p.family == draft.kind.value} or profiles
+    for pid, prof in same.items():
         score = 0.0
         for t1, t2 in rows:
             r = resolve(prof, t1, t2)

@@ -325,6 +325,6 @@ def g01_goals(ctx: Context):
                           field="goals", severity="warning")
     linked = any(r.row.goal is not None for r in ctx.rows)  # project forms often list goals without linking rows
     for i, g in enumerate(d.goals, 1):
-        if n > 1 and (linked or d.kind.value == "department") and not any(r.row.goal == i for r in ctx.rows):
+        if n > 1 and linked and not any(r.row.goal == i for r in ctx.rows):
             yield ctx.finding("G01", f"年度目标{i}「{short(g.text)}」下没有任何指标。", fix="为该目标补充指标，或删除该目标",
                               field=f"goal[{i}]", severity="warning")

@@ -241,7 +241,8 @@ def _block_context(g: Grid, b: Block, start: int) -> None:
             b.scope = Scope.LONG_TERM
             break
     for t in near:
-        if "目标" in t:
+        # a heading for one goal (年度目标2：…), not the cell listing every goal (目标1：… 目标2：…)
+        if "目标" in t and len(re.findall(r"目标\s*[\d一二三四五六七八九十]+", t)) == 1:
             m = _goal_marker(t)
             if m:
                 b.goal = m
