@@ -188,7 +188,9 @@ def test_revise_add_cost_row_from_library(seed_draft):
                                                         for r in a.indicators)),
     ("第3行移到第1行", lambda b, a: a.indicators[0].id == b.indicators[2].id),
     ("第1行移到质量指标", lambda b, a: a.indicators[0].tier2 == "质量指标"),
-    ("确认全部建议", lambda b, a: not any(r.origin is Origin.SUGGESTED for r in a.indicators)),
+    # rows that still hold （待填） stay suggestions: there is nothing to confirm yet
+    ("确认全部建议", lambda b, a: not any(r.origin is Origin.SUGGESTED and not r.needs_input_value
+                                        for r in a.indicators)),
 ])
 def test_offline_commands(seed_draft, cmd, check):
     out = ENGINE.revise(seed_draft, cmd)
@@ -198,10 +200,11 @@ def test_offline_commands(seed_draft, cmd, check):
 
 def test_undo_help_and_unknown(seed_draft):
     assert ENGINE.revise(seed_draft, "撤销").undo
-    assert "删除第3行" in ENGINE.revise(seed_draft, "帮助").reply
+    assert "删除第三行" in ENGINE.revise(seed_draft, "帮助").reply
     out = ENGINE.revise(seed_draft, "把效益指标写得更具体一些")
     assert not out.understood and out.draft is seed_draft
-    assert "ASSISTANT_LLM_BASE_URL" in out.reply  # says how to configure a model
+    assert "离线规则只能逐项修改" in out.reply and "大模型" in out.reply and "删除第三行" in out.reply
+    assert "ASSISTANT_LLM" not in out.reply and len(out.reply.splitlines()) == 1  # one sentence, no help dump
 
 
 def test_bad_row_number_keeps_draft(seed_draft):

@@ -418,9 +418,9 @@ def test_r11_two_metrics_in_one_value_are_split():
     n = n_base()
     f = one(d, "R11", row=n)
     assert f.severity is ERROR and "写了2个指标" in f.message
-    assert "“投诉率 0%”" in f.fix and "“上访事项答复率 100%”" in f.fix
+    assert "“投诉率 =0%”" in f.fix and "“上访事项答复率 =100%”" in f.fix
     assert [op["op"] for op in f.ops] == ["update_row", "add_row"]
-    assert f.ops[0]["fields"] == {"name": "投诉率", "value": "0%"}
+    assert f.ops[0]["fields"] == {"name": "投诉率", "value": "=0%"}
     assert f.ops[1]["row"]["name"] == "上访事项答复率" and f.ops[1]["after_id"] == d.indicators[n].id
 
 
@@ -1079,8 +1079,8 @@ def test_f7_money_without_yuan():
     d = with_rows(row(COST, "控制在预算成本内", "250万"), skip=("成本指标",), budget=250)
     f = one(d, "F7")
     assert (f.severity, f.row, f.field) == (WARNING, n_base("成本指标"), "value")
-    assert "“250万”缺少“元”" in f.message and f.fix == "写成“250万元”"
-    assert f.ops[0]["fields"] == {"value": "250万元"}
+    assert "“250万”缺少“元”" in f.message and f.fix == "写成“≤250万元”"  # a cost row's value carries its ≤
+    assert f.ops[0]["fields"] == {"value": "≤250万元"}
 
 
 def test_f7_mixed_units_is_info():
@@ -1410,7 +1410,8 @@ def test_specific_fix_results():
     f = one(d, "R11")
     new, _ = apply_fix(d, f)
     n = n_base()
-    assert [(r.name, r.value) for r in new.indicators[n:]] == [("投诉率", "0%"), ("上访事项答复率", "100%")]
+    # values a fix writes are stored as a person's edit is: with the operator the row calls for
+    assert [(r.name, r.value) for r in new.indicators[n:]] == [("投诉率", "=0%"), ("上访事项答复率", "=100%")]
     assert new.indicators[n + 1].tier2 == "质量指标"
 
     d, _ = FIX_SCENARIOS["R04-seed"]
@@ -1550,7 +1551,7 @@ def test_xiangtan_2023_defects():
     assert [f.row for f in r07] == [i_sat]
     assert "社会效益指标" in r07[0].message and "市民满意度" in r07[0].message
     f7 = [f for f in rep.findings if f.code == "F7"]
-    assert [f.row for f in f7] == [i_cost] and "250万" in f7[0].message and f7[0].fix == "写成“250万元”"
+    assert [f.row for f in f7] == [i_cost] and "250万" in f7[0].message and f7[0].fix == "写成“≤250万元”"
     assert any(f.code == "R20" and f.row == i_cost for f in rep.findings)
     r18 = [f for f in rep.findings if f.code == "R18"]
     assert r18 and "2023.07-2024.01" in r18[0].message

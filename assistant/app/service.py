@@ -5,6 +5,8 @@ The canonical draft lives in the store (every revision saved before it is shown)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import html
 import re
 import tempfile
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..config import NO_MODEL_HINT, Settings
+from ..config import Settings
 from ..core.findings import Finding, Report, Severity
 from ..core.io import FormatError, load_draft_bytes, read_bytes, render
 from ..core.io.docx import docx_text
@@ -34,7 +36,6 @@ UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".xls", ".pdf", ".json", ".csv"
 MAX_BATCH = 50  # files reviewed in one upload
 MAX_UPLOAD = 10 * 1024 * 1024
 KIND_CHOICES = [("部门整体支出", "department"), ("项目支出", "project")]
-_FORM_HINT = re.compile(r"目标\s*\d|年度目标|绩效目标|职能|项目名称|资金|年度工作任务|预算")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class View:
     batch: list[list[str]] | None = None  # several forms reviewed at once: one summary row each
     batch_ids: list[str | None] | None = None  # the draft each summary row opens (None: not read)
     batch_file: str | None = None  # the summary workbook
+    ask: str | None = None  # a message the assistant couldn't route: the UI offers 新建草稿 / 修改当前表
 
     @property
     def rows(self) -> list[list[str]]:
@@ -132,6 +134,27 @@ def profile_choices() -> list[tuple[str, str]]:
     return [(f"{pid}｜{p.title}", pid) for pid, p in all_profiles().items()]
 
 
+@lru_cache(maxsize=1)
+def _faq() -> list[dict]:
+    from ..core.profiles import DATA_DIR, load_yaml
+
+    return load_yaml(DATA_DIR / "faq.yaml")
+
+
+def answer(question: str) -> str:
+    """An offline answer to a question about the form, by keywords; else what the assistant can do."""
+    q = question.strip()
+    if re.fullmatch(r"[\s\W]*(?:你好|您好|hi|hello|嗨)[\s\W]*", q, re.I):
+        return "您好！粘贴单位或项目的材料即可起草绩效目标表，也可以上传已填好的表检查。"
+    if re.search(r"谢谢|感谢|辛苦|好的|收到|可以了|就这样|没问题", q) and len(q) <= 12:
+        return "好的。需要时可以继续修改，或用右侧按钮导出。"
+    for item in _faq():
+        if any(k in q for k in item["keys"]):
+            return item["answer"]
+    return ("这个问题离线模式回答不了。可以问“成本指标怎么写”“满意度能写100%吗”，"
+            "或直接粘贴材料起草、写一条修改（如“删除第三行”）。")
+
+
 def _is_filled_form(data: bytes, name: str) -> bool:
     """A Word file holding a filled indicator table (read as a form), not a description (drafted from)."""
     from ..core.io.forms import read_form_bytes
@@ -166,7 +189,7 @@ class AppService:
         return "当前引擎：**离线规则引擎**（未配置大模型）"
 
     def badge_hint(self) -> str:
-        return "" if self.uses_model else NO_MODEL_HINT
+        return ""  # how to configure a model is for whoever runs the server (README, --help), not every user
 
     # --- loading ------------------------------------------------------------------------------------
     def view(self, draft_id: str | None, reply: str = "", error: str | None = None) -> View:
@@ -202,11 +225,7 @@ class AppService:
 
     # --- chat ---------------------------------------------------------------------------------------
     def is_new_material(self, message: str, draft: Draft | None) -> bool:
-        if draft is None:
-            return True
-        if len(message) >= 80 and _FORM_HINT.search(message):
-            return parse_command(message, draft, guess_profile(draft)[0], self.library) is None
-        return False
+        return self.intent(message, draft).label == "new"
 
     def stage_text(self, draft_id: str | None, message: str) -> str:
         cur = self.store.current(draft_id) if draft_id else None
@@ -215,15 +234,41 @@ class AppService:
         return f"正在按指令修改（{self.engine.label}）…"
 
     def chat(self, owner: str, draft_id: str | None, message: str, history: list[dict],
-             progress: Callable[[str], None] | None = None) -> View:
+             progress: Callable[[str], None] | None = None, route: str | None = None) -> View:
+        """route: "new" or "revise" when the user chose it with a button; else the message is classified."""
         message = (message or "").strip()
         found = self.store.current(draft_id) if draft_id else None
         current = found[1] if found else None
         if not message:
-            return self.view(draft_id, "请输入文字材料或修改指令。" + ("" if current else "\n" + HELP.splitlines()[0]))
-        if self.is_new_material(message, current):
+            return self.view(draft_id, error="请先输入内容：粘贴单位或项目的材料起草，或写一条修改，如“删除第三行”。")
+        label = route or self.intent(message, current).label
+        if label == "new":
             return self.draft_from_text(owner, draft_id, message, progress)
-        return self.revise(owner, draft_id, current, message, history, progress)  # type: ignore[arg-type]
+        if label == "question":
+            return self.view(draft_id, answer(message))
+        if label == "unclear":
+            view = self.view(draft_id, "这段话是要新建一份草稿，还是按它修改当前的表？请点下面的按钮选择。")
+            view.ask = message
+            return view
+        if current is None:
+            return self.view(draft_id, "还没有草稿，无法修改。请先粘贴材料起草，或上传已填好的表。")
+        return self.revise(owner, draft_id, current, message, history, progress)
+
+    def intent(self, message: str, draft: Draft | None):
+        from ..engines.intent import classify
+        from ..engines.offline.commands import CommandError
+
+        parses = None
+        if draft is not None:
+            try:
+                parses = parse_command(message, draft, guess_profile(draft)[0], self.library) is not None
+            except CommandError:
+                parses = True
+        return classify(message, draft, parses)
+
+    def new_draft(self) -> View:
+        return self.view(None, "已开始一份新草稿：请粘贴单位职能、项目情况、年度目标和资金，或上传材料。"
+                               "之前的草稿可在“最近的草稿”中打开。")
 
     def draft_from_text(self, owner: str, draft_id: str | None, text: str,
                         progress: Callable[[str], None] | None = None, profile: str | None = None) -> View:
@@ -353,6 +398,43 @@ class AppService:
             return self.view(draft_id)
         new, changes = apply_ops(draft, ops)
         self._save(owner, draft_id, new, "修改表头")
+        return self.view(draft_id, "已更新：" + "；".join(changes))
+
+    def set_form_header(self, owner: str, draft_id: str, *, project_name: str | None = None,
+                        department: str | None = None, period: str | None = None, attribute: str | None = None,
+                        long_term_goal: str | None = None, goals: str | None = None) -> View:
+        """The rest of the header and the goals, as edited in the form; one saved revision, undoable."""
+        cur = self.store.current(draft_id) if draft_id else None
+        if cur is None or self.store.owner_of(draft_id) != owner:
+            return self.view(draft_id, error="找不到这份草稿。")
+        draft = cur[1]
+        ops: list[dict] = []
+        for field, value in (("project_name", project_name), ("department", department), ("period", period),
+                             ("attribute", attribute)):
+            if value is not None and (value or "").strip() != (getattr(draft.header, field) or ""):
+                ops.append({"op": "set_header", "field": field, "value": (value or "").strip() or None})
+        if period and period.strip():
+            from ..core.rules.header import period_of
+
+            if period_of(period) is None:
+                return self.view(draft_id, error=f"实施期“{period.strip()}”看不出起止时间，请写成“2025年1月-2025年12月”。")
+        if long_term_goal is not None and (long_term_goal.strip() or None) != draft.long_term_goal:
+            ops.append({"op": "set_field", "field": "long_term_goal", "value": long_term_goal.strip() or None})
+        if goals is not None:
+            new_goals = [g.strip() for g in goals.splitlines() if g.strip()]
+            old = [g.text for g in draft.goals]
+            for i, text in enumerate(new_goals, 1):
+                if i > len(old) or old[i - 1] != text:
+                    ops.append({"op": "set_goal", "index": i, "text": text})
+            for i in range(len(old), len(new_goals), -1):
+                ops.append({"op": "set_goal", "index": i, "text": None})
+        if not ops:
+            return self.view(draft_id, "表头和目标没有变化。")
+        try:
+            new, changes = apply_ops(draft, ops)
+        except PatchError as e:
+            return self.view(draft_id, error=str(e))
+        self._save(owner, draft_id, new, "修改表头和目标")
         return self.view(draft_id, "已更新：" + "；".join(changes))
 
     # --- findings -------------------------------------------------------------------------------------

@@ -29,30 +29,34 @@ def example_prompts() -> list[str]:
 
 def build(service: AppService) -> gr.Blocks:
     with gr.Blocks(title="绩效指标助手") as demo:
-        browser = gr.BrowserState({"owner": "", "draft_id": ""}, storage_key="indicator-assistant-v1")
+        browser = gr.BrowserState({"owner": "", "draft_id": "", "chat": []}, storage_key="indicator-assistant-v1")
         sess = gr.State({"owner": "", "draft_id": None})
+        pending = gr.State("")  # a message waiting for the user to say: new draft or revision
         with gr.Row():
             gr.Markdown("### 绩效指标助手　<small>绩效目标申报表起草 · 检查 · 导出</small>")
-            gr.Markdown(service.badge() + (f"<br><small>{esc(service.badge_hint())}</small>"
-                                                   if service.badge_hint() else ""), elem_id="badge")
+            gr.Markdown(service.badge(), elem_id="badge")
         with gr.Row(equal_height=False):
-            with gr.Column(scale=5, min_width=420):
-                chat = gr.Chatbot(label="对话", height=330, buttons=["copy"], sanitize_html=True)
+            with gr.Column(scale=5, min_width=320):
+                chat = gr.Chatbot(label="对话", height=460, buttons=["copy"], sanitize_html=True)
+                with gr.Row(visible=False) as ask_row:
+                    ask_new = gr.Button("用这段文字新建草稿", size="sm", elem_id="ask-new")
+                    ask_revise = gr.Button("按这段话修改当前表", size="sm", elem_id="ask-revise")
                 msg = gr.Textbox(label="粘贴材料或输入修改指令", lines=3, max_lines=12, elem_id="message",
                                  placeholder="粘贴单位职能、年度任务、年度绩效目标和资金情况，点“发送”起草；"
                                              "已有草稿时可输入“满意度改成≥95%”“补一个成本指标”“删除第3行”等。")
                 with gr.Row():
                     send = gr.Button("发送", variant="primary", elem_id="send")
-                    help_btn = gr.Button("离线指令说明", size="sm")
-                    upload = gr.UploadButton("上传材料或已填好的表（可多选）", file_types=list(UPLOAD_TYPES),
-                                             type="filepath", file_count="multiple", size="sm", elem_id="upload")
+                    new_btn = gr.Button("新建草稿", size="sm", elem_id="new-draft")
+                    help_btn = gr.Button("修改说法", size="sm")
+                    upload = gr.UploadButton("上传材料或已填好的表（可多选）", type="filepath", file_count="multiple",
+                                             size="sm", elem_id="upload")
                 gr.Markdown("<small>可上传 .txt .docx .pdf 文字材料起草，或已填好的表（.xlsx .xls .docx .pdf .csv .json）审核，可一次选多份（每份 10 MB 以内）。</small>")
                 gr.Examples(examples=[[e] for e in example_prompts()], inputs=[msg], label="示例（点击填入）",
                             examples_per_page=8)
                 with gr.Accordion("最近的草稿", open=False):
                     recent = gr.Dropdown(label="选择草稿", choices=[], interactive=True)
                     open_btn = gr.Button("打开所选草稿", size="sm")
-            with gr.Column(scale=7, min_width=560):
+            with gr.Column(scale=7, min_width=480):
                 with gr.Accordion("审核汇总（一次上传多份表格时）", open=True, visible=False) as batch_acc:
                     batch_tbl = gr.Dataframe(headers=["文件", "单位", "表格类型", "指标行", "错误", "提示", "最主要的问题"],
                                              datatype=["str"] * 7, type="array", interactive=False, wrap=True,
@@ -61,10 +65,20 @@ def build(service: AppService) -> gr.Blocks:
                     batch_file = gr.File(label="下载审核汇总表", interactive=False, elem_id="batch-file")
                 batch_ids = gr.State([])
                 with gr.Row():
-                    unit = gr.Textbox(label="单位", scale=3)
+                    unit = gr.Textbox(label="单位（实施单位）", scale=3)
                     year = gr.Textbox(label="年度", scale=1)
                     kind = gr.Dropdown(KIND_CHOICES, label="类型", scale=2)
-                    profile = gr.Dropdown(profile_choices(), label="规则版本", scale=3)
+                    profile = gr.Dropdown(profile_choices(), label="表样", scale=3)
+                with gr.Accordion("表头和绩效目标", open=False):
+                    with gr.Row():
+                        project_name = gr.Textbox(label="项目名称", scale=3, elem_id="project-name")
+                        department = gr.Textbox(label="主管部门", scale=2)
+                    with gr.Row():
+                        period = gr.Textbox(label="实施期", scale=2, placeholder="如 2025年1月-2025年12月")
+                        attribute = gr.Dropdown(["新增", "延续"], label="项目属性", scale=1, allow_custom_value=True)
+                    long_goal = gr.Textbox(label="长期（实施期）目标", lines=2)
+                    goals_box = gr.Textbox(label="年度目标（每行一个）", lines=3, elem_id="goals")
+                    head_btn = gr.Button("保存表头和目标", size="sm", elem_id="save-head")
                 table = gr.Dataframe(headers=COLUMNS, datatype=["str"] * len(COLUMNS), type="array", interactive=True,
                                      static_columns=[6], wrap=True, max_height=360, elem_id="draft-table",
                                      column_widths=["6%", "11%", "13%", "27%", "15%", "12%", "16%"],
@@ -83,7 +97,7 @@ def build(service: AppService) -> gr.Blocks:
                         fig_dd = gr.Dropdown(label="数字及未写进表的原因", choices=[], scale=4, interactive=True,
                                              elem_id="figures")
                         fig_btn = gr.Button("加为指标", size="sm", scale=1, elem_id="add-figure")
-                findings = gr.Markdown(elem_id="findings")
+                findings = gr.Markdown(elem_id="findings", label="检查结果")
                 with gr.Row():
                     fix_dd = gr.Dropdown(label="可一键修正的问题", choices=[], scale=4, interactive=True)
                     fix_btn = gr.Button("应用所选修正", size="sm", scale=1)
@@ -96,7 +110,7 @@ def build(service: AppService) -> gr.Blocks:
                 download = gr.File(label="下载导出的文件", interactive=False, elem_id="download", visible=False)
 
         outs = [chat, sess, browser, table, findings, fix_dd, funding, unit, year, kind, profile, undo_btn, redo_btn,
-                recent, fig_dd]
+                recent, fig_dd, project_name, department, period, attribute, long_goal, goals_box, ask_row, pending]
 
         def paint(view: View, state: dict, history: list, owner: str) -> tuple:
             state = {"owner": owner, "draft_id": view.draft_id}
@@ -105,13 +119,20 @@ def build(service: AppService) -> gr.Blocks:
             elif view.reply:
                 history = history + [{"role": "assistant", "content": view.reply}]
             d = view.draft
-            return (history, state, {"owner": owner, "draft_id": view.draft_id or ""},
+            h = d.header if d else None
+            saved = [{"role": m["role"], "content": str(m.get("content", ""))[:4000]} for m in history[-40:]
+                     if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+            return (history, state, {"owner": owner, "draft_id": view.draft_id or "", "chat": saved},
                     gr.update(value=view.rows or [[""] * len(COLUMNS)]), view.findings_markdown(),
                     gr.update(choices=view.fix_choices(), value=None), view.funding_rows() or [["", "", ""]],
                     d.header.unit if d else "", str(d.header.year or "") if d else "",
                     d.kind.value if d else None, d.profile if d else None,
                     gr.update(interactive=view.can_undo), gr.update(interactive=view.can_redo),
-                    gr.update(choices=service.recent(owner)), gr.update(choices=view.figure_choices(), value=None))
+                    gr.update(choices=service.recent(owner)), gr.update(choices=view.figure_choices(), value=None),
+                    (h.project_name or "") if h else "", (h.department or "") if h else "", (h.period or "") if h else "",
+                    (h.attribute or None) if h else None, (d.long_term_goal or "") if d else "",
+                    "\n".join(g.text for g in d.goals) if d else "", gr.update(visible=bool(view.ask)),
+                    view.ask or "")
 
         def owner_of(state: dict, request: gr.Request | None) -> str:
             if request is not None and getattr(request, "username", None):
@@ -123,13 +144,16 @@ def build(service: AppService) -> gr.Blocks:
             owner = f"user:{request.username}" if getattr(request, "username", None) else (
                 saved.get("owner") or f"browser:{uuid.uuid4().hex}")
             view = service.open(saved.get("draft_id") or None, owner)
-            history = [] if view.draft is None else [{"role": "assistant", "content": "已恢复上次的草稿。"}]
+            history = [m for m in (saved.get("chat") or []) if isinstance(m, dict)] if view.draft is not None else []
+            if view.draft is not None and not history:
+                history = [{"role": "assistant", "content": "已恢复上次的草稿。"}]
             return paint(view, {}, history, owner)
 
         def on_send(message: str, history: list, state: dict, request: gr.Request):
             owner = owner_of(state, request)
             text = (message or "").strip()
             if not text:
+                gr.Warning("请先输入内容：粘贴材料起草，或写一条修改，如“删除第三行”。")
                 yield (gr.skip(),) * len(outs) + (message,)
                 return
             shown = esc(text if len(text) <= 600 else text[:600] + "…（共" + str(len(text)) + "字）")
@@ -142,6 +166,35 @@ def build(service: AppService) -> gr.Blocks:
         send.click(on_send, [msg, chat, sess], outs + [msg], concurrency_limit=16, concurrency_id="chat", api_name="chat")
         msg.submit(on_send, [msg, chat, sess], outs + [msg], concurrency_limit=16, concurrency_id="chat",
                    api_visibility="private")
+
+        def on_route(route: str):
+            def handler(text: str, history: list, state: dict, request: gr.Request):
+                owner = owner_of(state, request)
+                if not text:
+                    return (gr.skip(),) * len(outs)
+                view = service.chat(owner, state.get("draft_id"), text, list(history or []), route=route)
+                return paint(view, state, list(history or []), owner)
+            return handler
+
+        ask_new.click(on_route("new"), [pending, chat, sess], outs, concurrency_limit=16, concurrency_id="chat")
+        ask_revise.click(on_route("revise"), [pending, chat, sess], outs, concurrency_limit=16, concurrency_id="chat")
+
+        def on_new(history: list, state: dict, request: gr.Request):
+            owner = owner_of(state, request)
+            return paint(service.new_draft(), state, list(history or []), owner)
+
+        new_btn.click(on_new, [chat, sess], outs, api_name="new_draft")
+
+        def on_head(pn, dep, per, attr, lg, goals, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            if not state.get("draft_id"):
+                return paint(service.view(None, error="还没有草稿，无法保存表头。"), state, list(history or []), owner)
+            view = service.set_form_header(owner, state["draft_id"], project_name=pn, department=dep, period=per,
+                                           attribute=attr, long_term_goal=lg, goals=goals)
+            return paint(view, state, list(history or []), owner)
+
+        head_btn.click(on_head, [project_name, department, period, attribute, long_goal, goals_box, sess, chat], outs,
+                       api_name="save_header")
 
         def on_help(history: list, state: dict, request: gr.Request):
             from ..engines.offline.commands import HELP

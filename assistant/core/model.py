@@ -112,6 +112,13 @@ class Indicator(_Base):
         return parse(self.value, timeliness=("时效" in self.tier2 or "实效" in self.tier2 or "进度" in self.tier2))
 
     @property
+    def needs_input_value(self) -> bool:
+        """The value is still a placeholder or empty: the user has to write the number."""
+        from .values import ValueKind
+
+        return self.parsed.kind in (ValueKind.PLACEHOLDER, ValueKind.EMPTY)
+
+    @property
     def needs_input(self) -> bool:
         """True while the user still has to supply or confirm this row."""
         from .values import ValueKind

@@ -9,12 +9,17 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter
 
+from .entry import EntryError, default_standard, normalize
 from .model import ORIGIN_LABELS, Draft, FundingLine, Goal, Indicator, Origin, Scope
+from .values import parse
 
 ROW_FIELDS = ("goal", "scope", "tier1", "tier2", "name", "value", "standard", "origin", "evidence", "note")
 HEADER_FIELDS = ("title", "unit", "department", "year", "filler", "phone", "date", "money_unit", "project_name",
                  "attribute", "period")
 DRAFT_FIELDS = ("kind", "profile", "duties", "long_term_goal", "notes")
+HEADER_LABELS = {"title": "表名", "unit": "单位", "department": "主管部门", "year": "年度", "filler": "填报人",
+                 "phone": "联系电话", "date": "填报日期", "money_unit": "金额单位", "project_name": "项目名称",
+                 "attribute": "项目属性", "period": "实施期"}
 FIELD_LABELS = {"tier1": "一级指标", "tier2": "二级指标", "name": "指标名称", "value": "指标值", "standard": "绩效标准",
                 "goal": "所属目标", "origin": "来源", "note": "备注", "scope": "目标期", "evidence": "依据原文"}
 
@@ -108,16 +113,25 @@ def _apply(d: Draft, op: Any) -> str:
         if bad:
             raise PatchError(f"指标行没有字段：{', '.join(bad)}")
         data = row.model_dump(exclude={"parsed"})
+        fields = dict(op.fields)
+        if fields.get("value"):
+            probe = Indicator.model_validate({**data, **{k: v for k, v in fields.items() if k != "value"}})
+            fields["value"] = _entry(probe, str(fields["value"]), i, d.header.year)
+            if not (probe.standard or fields.get("standard")) and not parse(fields["value"]).kind.value in (
+                    "placeholder", "empty"):
+                fields["standard"] = default_standard(probe)
         parts = []
-        for k, v in op.fields.items():
+        for k, v in fields.items():
             if k == "origin":
                 continue
             old = data.get(k)
             if (old or "") != (v or ""):
                 parts.append(f"{FIELD_LABELS.get(k, k)}「{old or ''}」→「{v or ''}」")
             data[k] = v
-        if "origin" in op.fields and op.fields["origin"]:
-            new_origin = Origin(op.fields["origin"])
+        if "origin" in fields and fields["origin"]:
+            new_origin = Origin(fields["origin"])
+            if new_origin is Origin.USER and parse(data.get("value") or "").kind.value in ("placeholder", "empty"):
+                new_origin = row.origin if row.origin is not Origin.USER else new_origin  # nothing to confirm yet
             if new_origin is not row.origin and not parts:
                 parts.append(f"来源「{ORIGIN_LABELS[row.origin]}」→「{ORIGIN_LABELS[new_origin]}」")
             data["origin"] = new_origin
@@ -137,6 +151,10 @@ def _apply(d: Draft, op: Any) -> str:
             raise PatchError(f"新增指标无效：{e}") from e
         if not row.name:
             raise PatchError("新增指标需要指标名称。")
+        if row.value:
+            row.value = _entry(row.model_copy(update={"value": ""}), row.value, None, d.header.year)
+            if not row.standard and row.parsed.kind.value not in ("placeholder", "empty"):
+                row.standard = default_standard(row)
         pos = _insert_pos(d, row, op.after_id)
         d.indicators.insert(pos, row)
         return f"新增第{pos + 1}行：{row.tier1}/{row.tier2}「{row.name}」{row.value}"
@@ -157,7 +175,7 @@ def _apply(d: Draft, op: Any) -> str:
         old = data.get(op.field)
         data[op.field] = op.value
         d.header = type(d.header).model_validate(data)
-        return f"表头 {op.field}：「{old or ''}」→「{getattr(d.header, op.field) or ''}」"
+        return f"{HEADER_LABELS[op.field]}：「{old or ''}」→「{getattr(d.header, op.field) or ''}」"
     if isinstance(op, SetDraftField):
         if op.field not in DRAFT_FIELDS:
             raise PatchError(f"不能修改字段：{op.field}")
@@ -219,6 +237,14 @@ def _apply(d: Draft, op: Any) -> str:
         lines.append(FundingLine(name=op.name, amount=op.amount, share=op.share, role=op.role))
         return f"新增资金行「{op.name}」：{op.amount}"
     raise PatchError(f"未知的修改操作：{getattr(op, 'op', op)}")
+
+
+def _entry(row: Indicator, value: str, index: int | None, year: int | None = None) -> str:
+    try:
+        return normalize(row, value, year)
+    except EntryError as e:
+        where = f"第{index + 1}行" if index is not None else "新增指标"
+        raise PatchError(f"{where}：{e}") from e
 
 
 def _insert_pos(d: Draft, row: Indicator, after_id: str | None) -> int:

@@ -147,9 +147,48 @@ def validate(draft: Draft, profile: str | Profile | None = None) -> Report:
                 or draft.form.value not in spec.forms):
             continue
         findings.extend(spec.fn(ctx))
+    for f in findings:
+        if f.ops:
+            _normalize_fix(draft, f)
     findings.sort(key=finding_order)
     return Report(profile=prof.id, profile_title=prof.title, profile_reason=reason, findings=findings,
                   rows=len(draft.indicators))
+
+
+def _normalize_fix(draft: Draft, f: Finding) -> None:
+    """A fix writes values the way a person's edit is stored (entry.normalize), and says so in its text."""
+    from .entry import EntryError, normalize
+
+    ops = []
+    for op in f.ops or []:
+        value = None
+        if op.get("op") == "update_row" and op.get("fields", {}).get("value"):
+            i = draft.row_index(op["row_id"])
+            if i is None:
+                ops.append(op)
+                continue
+            base = draft.indicators[i]
+            probe = base.model_copy(update={k: v for k, v in op["fields"].items() if k not in ("value", "origin")})
+            value = op["fields"]["value"]
+        elif op.get("op") == "add_row" and op.get("row", {}).get("value"):
+            probe = Indicator.model_validate({**op["row"], "value": ""})
+            value = op["row"]["value"]
+        if value is None:
+            ops.append(op)
+            continue
+        try:
+            fixed = normalize(probe, str(value), draft.header.year)
+        except EntryError:
+            f.ops = None  # the fix would be refused: the finding stays, for the user to fix by hand
+            return
+        if fixed != value:
+            op = {**op, "fields": {**op["fields"], "value": fixed}} if op["op"] == "update_row" else \
+                {**op, "row": {**op["row"], "value": fixed}}
+            if f.fix:
+                f.fix = f.fix.replace(f"“{value}”", f"“{fixed}”") if f"“{value}”" in f.fix else \
+                    f.fix.replace(str(value), fixed, 1)
+        ops.append(op)
+    f.ops = ops
 
 
 def finding_order(f: Finding) -> tuple:

@@ -25,7 +25,7 @@ from ...core.values import ValueKind, normalize_text, parse
 from ...core.grounding import same_number, text_numbers, value_numbers
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
 from ..offline import OfflineEngine
-from ..offline.commands import parse_command
+from ..offline.commands import CommandError, parse_command
 from ..offline.extract import normalize
 
 MAX_CHARS = 60_000  # a model's context is the limit here; the offline reader takes up to 200,000
@@ -155,7 +155,11 @@ class LLMEngine:
     # --- revise -----------------------------------------------------------------------------------
     def revise(self, draft: Draft, instruction: str, history: Sequence[dict] = ()) -> ReviseOutcome:
         prof = guess_profile(draft)[0]
-        if parse_command(instruction, draft, prof, self.offline.library) is not None:
+        try:
+            exact = parse_command(instruction, draft, prof, self.offline.library) is not None
+        except CommandError:
+            exact = True  # understood offline, and can't be done as asked: the offline reply says why
+        if exact:
             return self.offline.revise(draft, instruction, history)  # exact commands need no model
         caller, trace = self._caller()
         system = render("revise_system", form_title=_KIND_LABEL[draft.kind], profile_id=prof.id,

@@ -14,7 +14,7 @@ from typing import Sequence
 
 from ...core.patch import PatchError, apply_ops
 from ..base import DraftOutcome, EngineError, ReviewOutcome, ReviseOutcome
-from .commands import HELP, CommandError, parse_command
+from .commands import HELP, CommandError, parse_command, unknown_reply
 from ...core.library import Entry, Library, dice, load_library
 from ...core.model import Draft, Goal, Header, Indicator, Kind, Origin, Project, Scope
 from ...core.profiles import DEFAULT_BY_KIND, Profile, get_profile
@@ -45,7 +45,7 @@ class OfflineEngine:
         except CommandError as e:
             return ReviseOutcome(draft, validate(draft, prof), f"未修改：{e}", understood=True)
         if parsed is None:
-            return ReviseOutcome(draft, validate(draft, prof), "没有理解这条指令，表格未修改。\n" + HELP,
+            return ReviseOutcome(draft, validate(draft, prof), unknown_reply(instruction) + "表格未修改。",
                                  understood=False)
         if parsed.help:
             return ReviseOutcome(draft, validate(draft, prof), HELP)
