@@ -257,3 +257,27 @@ def test_pdf_upload_reads_the_form(service, tmp_path):
     p.write_bytes((ROOT / "tests" / "fixtures" / "forms" / "pdf-proj-2020.pdf").read_bytes())
     v = service.upload("a", None, str(p))
     assert v.draft is not None and len(v.draft.indicators) == 12 and "已读取 f.pdf" in v.reply
+
+
+def test_export_name_and_one_block_per_tier(service):
+    from assistant.app.service import export_name
+    from assistant.core.io import render
+    from openpyxl import load_workbook
+    import io
+
+    v = service.chat("a", None, PROSE, [])
+    v = service.chat("a", v.draft_id, "在数量指标下添加：政策宣传场次 ≥12场", [])
+    d = v.draft
+    assert d.indicators[-1].name == "政策宣传场次" or any(r.name == "政策宣传场次" for r in d.indicators)
+    name = export_name(d)
+    assert name.count("绩效目标申报表") == 1 and str(d.header.year) in name
+    from assistant.core.io.layout import indicator_tables
+
+    for table in indicator_tables(d):  # each 一级 and each 二级 one contiguous block
+        keys = [(r.tier1, r.tier2) for r in table.rows]
+        runs = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+        assert len(runs) == len(set(runs)), runs
+    ws = load_workbook(io.BytesIO(render(d, "xlsx"))).active
+    assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.print_title_rows and "规则版本" not in str([c.value for row in ws.iter_rows() for c in row])
+    path = service.export(v.draft_id, "docx")
+    assert path.endswith(f"{name}.docx")

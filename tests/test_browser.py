@@ -100,12 +100,10 @@ def test_draft_edit_export_reload(app_url, page, tmp_path):
     assert _errors(page) == before - 1
     assert "2020年12月底前" in page.locator("#draft-table").inner_text()
 
-    # export Excel and open the downloaded file
-    page.click("#export-xlsx")
-    link = page.locator("#download a").first
-    link.wait_for(timeout=20000)
-    with page.expect_download() as dl:
-        link.click()
+    # export Excel: one click downloads the file
+    with page.expect_download(timeout=30000) as dl:
+        page.click("#export-xlsx")
+    assert dl.value.suggested_filename.endswith("部门整体支出绩效目标申报表.xlsx")
     saved = tmp_path / "download.xlsx"
     dl.value.save_as(str(saved))
     from openpyxl import load_workbook
@@ -113,9 +111,11 @@ def test_draft_edit_export_reload(app_url, page, tmp_path):
     cells_text = {str(c.value) for row in load_workbook(saved).active.iter_rows() for c in row if c.value}
     assert "≥47000人" in cells_text and "2020年12月底前" in cells_text
 
-    # reload: the draft is still there
+    # reload: the draft and the conversation are still there
     page.reload()
     page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('2020年12月底前')", timeout=30000)
+    assert "已起草" in page.locator("#chat, .chatbot, [data-testid='bot']").first.inner_text() or \
+        "已起草" in page.content()
     page.screenshot(path=str(ARTIFACTS / "app-reloaded.png"), full_page=True)
     print(f"offline draft shown {shown_after:.2f}s after the click")
 
@@ -142,3 +142,32 @@ def test_several_forms_uploaded_at_once(app_url, page):
     page.wait_for_function("document.querySelector('#draft-table').innerText.includes('重点建设工程安排数量')",
                            timeout=30000)
     assert page.locator("#batch-file").count() == 1
+
+
+def test_second_draft_and_routing_buttons(app_url, page):
+    """A new description with a draft open starts a second draft; an unclear message offers two buttons."""
+    page.goto(app_url)
+    page.wait_for_selector("#message textarea", timeout=30000)
+    page.fill("#message textarea", PROSE)
+    page.click("#send")
+    page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('47000')",
+                           timeout=30000)
+    second = ("项目名称：2025年农村公路养护项目。主管部门：某县交通运输局；实施单位：某县公路事业发展中心。"
+              "年度预算300万元，全年养护农村公路1200公里，路面技术状况指数保持在75以上，群众满意度不低于90%。")
+    page.fill("#message textarea", second)
+    page.click("#send")
+    page.wait_for_function("document.querySelector('#draft-table').innerText.includes('1200')", timeout=30000)
+    assert "47000" not in page.locator("#draft-table").inner_text()
+    # a short text of targets is unclear: the assistant asks, the button decides
+    page.fill("#message textarea", "养护桥梁15座，合格率95%")
+    page.click("#send")
+    page.wait_for_selector("#ask-revise", state="visible", timeout=30000)
+    page.click("#ask-new")
+    page.wait_for_function("document.querySelector('#draft-table').innerText.includes('15')"
+                           " && !document.querySelector('#draft-table').innerText.includes('1200')", timeout=30000)
+    # 新建草稿 empties the form; the earlier drafts stay in 最近的草稿
+    page.click("#new-draft")
+    page.wait_for_function("!document.querySelector('#draft-table').innerText.includes('15座')", timeout=30000)
+    # an empty message gets a Chinese notice, not silence
+    page.click("#send")
+    page.wait_for_function("document.body.innerText.includes('请先输入内容')", timeout=10000)

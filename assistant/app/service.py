@@ -155,6 +155,19 @@ def answer(question: str) -> str:
             "或直接粘贴材料起草、写一条修改（如“删除第三行”）。")
 
 
+def export_name(draft: Draft) -> str:
+    """单位_年度_表名 (项目名 when there is one): 某县教育局_2025_教师培训项目绩效目标申报表."""
+    from ..core.model import FORM_LABELS
+
+    h = draft.header
+    form = FORM_LABELS[draft.form]
+    what = f"{h.project_name}{form}" if h.project_name and draft.kind.value == "project" else (
+        ("部门整体支出" if draft.kind.value == "department" else "项目支出") + form)
+    parts = [h.unit or h.department or "", str(h.year or ""), what]
+    name = "_".join(p for p in parts if p)
+    return re.sub(r"[\\/:*?\"<>|\s]+", "_", name)[:80]
+
+
 def _is_filled_form(data: bytes, name: str) -> bool:
     """A Word file holding a filled indicator table (read as a form), not a description (drafted from)."""
     from ..core.io.forms import read_form_bytes
@@ -593,9 +606,8 @@ class AppService:
         if not v.draft:
             return None
         data = render(v.draft, fmt, v.report if fmt in ("xlsx", "docx", "md") else None)
-        name = re.sub(r"[\\/:*?\"<>|\s]+", "_", (v.draft.header.project_name or v.draft.header.unit or "绩效目标表"))[:40]
         folder = Path(tempfile.mkdtemp(dir=self.export_dir))
-        out = folder / f"{name}_绩效目标表.{fmt}"
+        out = folder / f"{export_name(v.draft)}.{fmt}"
         out.write_bytes(data)
         return str(out)
 

@@ -297,7 +297,10 @@ def build(service: AppService) -> gr.Blocks:
                     gr.Warning("还没有草稿，无法导出。")
                     return gr.update(visible=False)
                 return gr.update(value=path, visible=True)
-            btn.click(on_export, [sess], [download], concurrency_limit=4, api_name=f"export_{fmt}")
+            # one click: the file is made, then the browser follows its link
+            btn.click(on_export, [sess], [download], concurrency_limit=4, api_name=f"export_{fmt}").then(
+                None, None, None, js="() => { setTimeout(() => { const a = document.querySelector('#download a');"
+                                     " if (a) a.click(); }, 300); }")
 
         demo.load(on_load, [browser], outs, api_visibility="private")
     return demo

@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 from ..findings import SEVERITY_LABELS, Report
 from ..model import Draft, Kind
 from .layout import (
+    own_marker,
     TABLE_COLUMNS,
     clean_text,
     fmt_amount,
@@ -108,6 +109,7 @@ def to_document(draft: Draft, report: Report | None = None):
     normal.font.size = Pt(10.5)
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)  # A4 (python-docx's template is US Letter)
     sec.left_margin = sec.right_margin = Cm(2)
     sec.top_margin = sec.bottom_margin = Cm(2)
 
@@ -192,19 +194,20 @@ def to_document(draft: Draft, report: Report | None = None):
         run = p.add_run("说明：底纹标黄的行是助手提出的建议或待填写的数值，须由填报单位确认或填写后方可上报。")
         _set_font(run, BODY_FONT, 9)
         run.font.color.rgb = RGBColor(0x80, 0x60, 0x00)
-    p = doc.add_paragraph()
-    _set_font(p.add_run(f"规则版本：{draft.profile or ''}"), BODY_FONT, 9)
+    doc.core_properties.keywords = own_marker(draft)  # not printed: lets this tool read its own file back
 
     if report is not None and report.findings:
         doc.add_page_break()
-        _heading(doc, f"审核意见（{report.profile_title}）")
+        _heading(doc, "审核意见")
         t = _table(doc, len(report.findings) + 1, 4, [1.4, 3.2, 6.6, 5.8])
         for j, head in enumerate(["级别", "位置", "问题", "修改建议"]):
             _write(t.cell(0, j), head, bold=True, center=True, shade=HEAD_SHADE)
         for fnd, row in zip(report.findings, t.rows[1:]):
-            where = f"第{fnd.row + 1}行" if fnd.row is not None else (fnd.field or "全表")
+            from .xlsx import location_label
+
             cells = row.cells
-            for j, v in enumerate([SEVERITY_LABELS[fnd.severity], f"{fnd.code} {where}", fnd.message, fnd.fix or ""]):
+            for j, v in enumerate([SEVERITY_LABELS[fnd.severity], location_label(draft, fnd.row, fnd.field),
+                                   fnd.message, fnd.fix or ""]):
                 _write(cells[j], v, size=9)
     return doc
 

@@ -15,6 +15,22 @@ TABLE_COLUMNS = ["一级指标", "二级指标", "指标名称", "指标值", "�
 CSV_COLUMNS = ["年度目标", "目标期", "一级指标", "二级指标", "指标名称", "指标值", "绩效标准", "来源", "备注"]
 
 
+OWN_MARK = "indicator-assistant"
+
+
+def own_marker(draft: Draft) -> str:
+    """Kept in the file's properties, never printed: marks our own export and its form profile."""
+    return f"{OWN_MARK};profile={draft.profile or ''}"
+
+
+def read_marker(keywords: str | None) -> str | None:
+    """The profile named by our own marker ("" when none), or None when the file isn't ours."""
+    if not keywords or not keywords.startswith(OWN_MARK):
+        return None
+    m = re.search(r"profile=([\w\-]*)", keywords)
+    return m.group(1) if m else ""
+
+
 def clean_text(value: object) -> str:
     """Text safe for XML (docx/xlsx): control characters removed, CRLF normalised."""
     if value is None:
@@ -53,10 +69,32 @@ class IndicatorTable:
     rows: list[Indicator]
 
 
+def tier_ordered(draft: Draft, rows: list[Indicator]) -> list[Indicator]:
+    """Rows grouped so each 一级 and each 二级 is one block: 一级 in the form's order (产出 → 效益 → 满意度),
+    二级 in the order the table first uses them, rows within a group as they were. A row added later joins
+    its group instead of opening a second block."""
+    from ..profiles import guess_profile
+
+    prof = guess_profile(draft)[0]
+    t1_order = {t: i for i, t in enumerate(prof.tiers)}
+    first_t1: dict[str, int] = {}
+    first_t2: dict[tuple[str, str], int] = {}
+    for i, r in enumerate(rows):
+        first_t1.setdefault(r.tier1, i)
+        first_t2.setdefault((r.tier1, r.tier2), i)
+
+    def key(ir: tuple[int, Indicator]):
+        i, r = ir
+        return (t1_order.get(r.tier1, len(t1_order) + first_t1[r.tier1]), first_t2[(r.tier1, r.tier2)], i)
+
+    return [r for _, r in sorted(enumerate(rows), key=key)]
+
+
 def indicator_tables(draft: Draft) -> list[IndicatorTable]:
     tables: list[IndicatorTable] = []
-    long_rows = [r for r in draft.indicators if r.scope is Scope.LONG_TERM]
-    annual = [r for r in draft.indicators if r.scope is Scope.ANNUAL]
+    ordered = tier_ordered(draft, draft.indicators)
+    long_rows = [r for r in ordered if r.scope is Scope.LONG_TERM]
+    annual = [r for r in ordered if r.scope is Scope.ANNUAL]
     if long_rows:
         label = "长期目标绩效指标" if draft.kind is Kind.DEPARTMENT else "实施期绩效指标"
         tables.append(IndicatorTable(label, None, Scope.LONG_TERM, long_rows))

@@ -17,6 +17,8 @@ from ..model import Draft, Funding, FundingLine, Goal, Header, Indicator, Kind, 
 from .errors import FormatError
 from .layout import (
     TABLE_COLUMNS,
+    own_marker,
+    read_marker,
     clean_text,
     form_title,
     indicator_tables,
@@ -48,8 +50,7 @@ class _Writer:
         cell = self.ws.cell(row=row, column=col)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             cell.value = value
-            if isinstance(value, float) and not value.is_integer():
-                cell.number_format = "0.00##"
+            cell.number_format = "General"  # 366.8 as in Word, CSV and the app (format_amount), not 366.80
             align = CENTER if align is WRAP else align
         else:
             text = clean_text(value)
@@ -212,7 +213,7 @@ def to_workbook(draft: Draft, report: Report | None = None) -> Workbook:
     w.label_row("年度目标", "\n".join(f"目标{i}：{g.text}" for i, g in enumerate(draft.goals, 1)))
     w.r += 1
     _indicator_block(w, draft)
-    w.label_row(VERSION_LABEL, draft.profile or "")
+    wb.properties.keywords = own_marker(draft)  # not printed: lets this tool read its own file back
     if any(r.needs_input for r in draft.indicators):
         w.put(w.r, 1, "说明：黄色底纹的行是助手提出的建议或待填写的数值，须由填报单位确认或填写后方可上报。",
               align=Alignment(wrap_text=True))
@@ -220,6 +221,8 @@ def to_workbook(draft: Draft, report: Report | None = None) -> Workbook:
         w.r += 1
     fit_row_heights(ws, WIDTHS)
     ws.print_options.horizontalCentered = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -329,9 +332,13 @@ def read_own_workbook(data: bytes, path: str) -> Draft | None:
     except Exception as e:  # openpyxl raises many types for a file that isn't a workbook
         raise FormatError(path, f"不是有效的 Excel（.xlsx）文件（{type(e).__name__}）。") from e
     ws = wb["绩效目标申报表"] if "绩效目标申报表" in wb.sheetnames else wb.worksheets[0]
+    profile = read_marker(wb.properties.keywords)
     rows = _sheet_rows(ws)
-    if any(r and r[0] == VERSION_LABEL for r in rows):
-        return _read_own(rows, path)
+    if profile is not None or any(r and r[0] == VERSION_LABEL for r in rows):  # older exports printed the label
+        draft = _read_own(rows, path)
+        if profile:
+            draft.profile = profile
+        return draft
     return None
 
 
