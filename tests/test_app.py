@@ -281,3 +281,24 @@ def test_export_name_and_one_block_per_tier(service):
     assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.print_title_rows and "规则版本" not in str([c.value for row in ws.iter_rows() for c in row])
     path = service.export(v.draft_id, "docx")
     assert path.endswith(f"{name}.docx")
+
+
+def test_funding_lines_are_editable_and_shares_computed(service, seed_path):
+    v = service.upload("a", None, str(seed_path))
+    rows = v.funding_rows()
+    assert rows[0][:2] == ["收入", "财政拨款"] or any(r[0] == "收入" for r in rows)
+    edited = [r[:] for r in rows]
+    for r in edited:
+        if r[0] == "支出" and r[1] == "基本支出":
+            r[2] = "346.80"
+        if r[0] == "支出" and r[1] == "项目支出":
+            r[2] = "20"
+    v2 = service.save_funding("a", v.draft_id, edited)
+    assert v2.error is None and "占比" in v2.reply
+    exp = {ln.name: ln for ln in v2.draft.funding.expense}
+    assert exp["基本支出"].amount == 346.8 and exp["项目支出"].share == "5.45%"
+    assert exp["基本支出"].history == {ln.name: ln for ln in v.draft.funding.expense}["基本支出"].history
+    bad = service.save_funding("a", v.draft_id, [["支出", "基本支出", "三百万", ""]])
+    assert bad.error and "不是数字" in bad.error and bad.draft.funding == v2.draft.funding  # nothing lost
+    back = service.undo("a", v.draft_id)
+    assert {ln.name: ln.amount for ln in back.draft.funding.expense}["基本支出"] == 356.8

@@ -20,7 +20,7 @@ from ..core.findings import Finding, Report, Severity
 from ..core.io import FormatError, load_draft_bytes, read_bytes, render
 from ..core.io.docx import docx_text
 from ..core.io import decode_text
-from ..core.model import ORIGIN_LABELS, Draft, Origin
+from ..core.model import Funding, FundingLine, ORIGIN_LABELS, Draft, Origin
 from ..core.patch import PatchError, apply_ops
 from ..core.profiles import all_profiles, get_profile, guess_profile
 from ..core.validator import apply_fix, fix_all, validate
@@ -97,18 +97,62 @@ class View:
         return [(f"{u.text} — {u.reason}"[:60], i) for i, u in enumerate(addable_figures(self.draft))]
 
     def funding_rows(self) -> list[list[str]]:
+        """The funding table as edited in the app: 类别 | 项目 | 金额 | 占比 (占比 computed for 收入/支出)."""
         if not self.draft:
             return []
         f = self.draft.funding
-        rows = []
-        if f.total is not None:
-            rows.append(["资金总额", fmt(f.total), ""])
-        for section, label in (("income", "收入"), ("expense", "支出"), ("sources", "来源"), ("breakdown", "明细")):
+        rows = [["资金总额", "", fmt(f.total), ""]] if f.total is not None or self.draft.kind.value == "project" else []
+        for section, label in FUNDING_SECTIONS:
             for line in getattr(f, section):
-                rows.append([f"{label}·{line.name}", fmt(line.amount), line.share or ""])
-        for p in self.draft.projects:
-            rows.append([f"项目·{p.name}", fmt(p.annual_budget), p.type or ""])
+                rows.append([label, ("其中：" if line.role == "sub" else "") + line.name, fmt(line.amount), line.share or ""])
         return rows
+
+
+FUNDING_SECTIONS = (("income", "收入"), ("expense", "支出"), ("sources", "来源"), ("breakdown", "明细"))
+FUNDING_HEADERS = ["类别", "项目", "金额（万元）", "占比"]
+
+
+def funding_from_rows(draft: Draft, rows: list[list]) -> Funding:
+    """A Funding from the edited table; raises ValueError with a Chinese message for a row that can't be read.
+    占比 of 收入/支出 lines is computed from the amounts; previous years are kept by line name."""
+    labels = {label: section for section, label in FUNDING_SECTIONS}
+    old = draft.funding
+    history = {(sec, ln.name): ln.history for sec, _ in FUNDING_SECTIONS for ln in getattr(old, sec)}
+    new = Funding(unit=old.unit)
+    for i, row in enumerate(rows, 1):
+        cells = [str(c if c is not None else "").strip() for c in list(row) + ["", "", "", ""]][:4]
+        cat, name, amount_text, share = cells
+        if not any(cells):
+            continue
+        amount = None
+        if amount_text:
+            m = re.fullmatch(r"(-?\d+(?:\.\d+)?)\s*(?:万元|万)?", amount_text.replace(",", ""))
+            if not m:
+                raise ValueError(f"资金第{i}行：金额“{amount_text}”不是数字（单位{old.unit}）。")
+            amount = float(m.group(1))
+            if amount < 0:
+                raise ValueError(f"资金第{i}行：金额不能为负数。")
+        if cat == "资金总额":
+            new.total = amount
+            continue
+        if cat not in labels:
+            raise ValueError(f"资金第{i}行：类别“{cat}”应为资金总额、收入、支出、来源或明细。")
+        if not name:
+            raise ValueError(f"资金第{i}行：请填写项目名称。")
+        role = "sub" if name.startswith("其中") else ("total" if name in ("合计", "总计") else "item")
+        name = re.sub(r"^其中[：:]?", "", name)
+        section = labels[cat]
+        getattr(new, section).append(FundingLine(name=name, amount=amount, share=share or None, role=role,
+                                                 history=history.get((section, name), {})))
+    for section in ("income", "expense"):
+        lines = getattr(new, section)
+        items = [ln for ln in lines if ln.role == "item" and ln.amount is not None]
+        total = sum(ln.amount for ln in items)
+        if total > 0:
+            for ln in lines:
+                if ln.amount is not None and ln.role in ("item", "sub", "total"):
+                    ln.share = f"{ln.amount / total * 100:.2f}%".replace(".00%", "%")
+    return new
 
 
 def addable_figures(draft: Draft) -> list:
@@ -412,6 +456,21 @@ class AppService:
         new, changes = apply_ops(draft, ops)
         self._save(owner, draft_id, new, "修改表头")
         return self.view(draft_id, "已更新：" + "；".join(changes))
+
+    def save_funding(self, owner: str, draft_id: str, rows: list[list]) -> View:
+        cur = self.store.current(draft_id) if draft_id else None
+        if cur is None or self.store.owner_of(draft_id) != owner:
+            return self.view(draft_id, error="还没有草稿，无法保存资金情况。")
+        draft = cur[1]
+        try:
+            funding = funding_from_rows(draft, rows)
+        except ValueError as e:
+            return self.view(draft_id, error=str(e))
+        if funding.model_dump() == draft.funding.model_dump():
+            return self.view(draft_id, "资金情况没有变化。")
+        new, changes = apply_ops(draft, [{"op": "replace_funding", "funding": funding.model_dump()}])
+        self._save(owner, draft_id, new, "修改资金情况")
+        return self.view(draft_id, "已更新" + "；".join(changes) + "（收入、支出的占比已按金额重算）。")
 
     def set_form_header(self, owner: str, draft_id: str, *, project_name: str | None = None,
                         department: str | None = None, period: str | None = None, attribute: str | None = None,

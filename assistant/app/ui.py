@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from .service import COLUMNS, KIND_CHOICES, UPLOAD_TYPES, AppService, View, esc, profile_choices
+from .service import COLUMNS, FUNDING_HEADERS, KIND_CHOICES, AppService, View, esc, profile_choices
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
@@ -88,8 +88,10 @@ def build(service: AppService) -> gr.Blocks:
                     undo_btn = gr.Button("撤销", size="sm", interactive=False, elem_id="undo")
                     redo_btn = gr.Button("重做", size="sm", interactive=False)
                 with gr.Accordion("资金情况", open=False):
-                    funding = gr.Dataframe(headers=["项目", "金额（万元）", "占比/类型"], datatype=["str"] * 3,
-                                           type="array", interactive=False)
+                    funding = gr.Dataframe(headers=FUNDING_HEADERS, datatype=["str"] * 4, type="array",
+                                           interactive=True, elem_id="funding",
+                                           label="类别填资金总额、收入、支出、来源或明细；收入、支出的占比按金额自动计算")
+                    fund_btn = gr.Button("保存资金情况", size="sm", elem_id="save-funding")
                 with gr.Accordion("原文中没有写进表的数字", open=False):
                     gr.Markdown("<small>年份、文号、人口、编制、往年数值等不是绩效目标，起草时没有写进表。"
                                 "确实需要的，选中后点“加为指标”。</small>")
@@ -124,7 +126,7 @@ def build(service: AppService) -> gr.Blocks:
                      if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
             return (history, state, {"owner": owner, "draft_id": view.draft_id or "", "chat": saved},
                     gr.update(value=view.rows or [[""] * len(COLUMNS)]), view.findings_markdown(),
-                    gr.update(choices=view.fix_choices(), value=None), view.funding_rows() or [["", "", ""]],
+                    gr.update(choices=view.fix_choices(), value=None), view.funding_rows() or [["", "", "", ""]],
                     d.header.unit if d else "", str(d.header.year or "") if d else "",
                     d.kind.value if d else None, d.profile if d else None,
                     gr.update(interactive=view.can_undo), gr.update(interactive=view.can_redo),
@@ -195,6 +197,15 @@ def build(service: AppService) -> gr.Blocks:
 
         head_btn.click(on_head, [project_name, department, period, attribute, long_goal, goals_box, sess, chat], outs,
                        api_name="save_header")
+
+        def on_funding(rows: Any, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            data = rows.values.tolist() if hasattr(rows, "values") else (rows or [])
+            if not state.get("draft_id"):
+                return paint(service.view(None, error="还没有草稿，无法保存资金情况。"), state, list(history or []), owner)
+            return paint(service.save_funding(owner, state["draft_id"], data), state, list(history or []), owner)
+
+        fund_btn.click(on_funding, [funding, sess, chat], outs, api_name="save_funding")
 
         def on_help(history: list, state: dict, request: gr.Request):
             from ..engines.offline.commands import HELP

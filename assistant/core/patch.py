@@ -79,8 +79,13 @@ class SetFunding(BaseModel):
     delete: bool = False
 
 
-Op = Annotated[Union[UpdateRow, AddRow, DeleteRow, MoveRow, SetHeader, SetDraftField, SetGoal, SetFunding],
-               Field(discriminator="op")]
+class ReplaceFunding(BaseModel):
+    op: Literal["replace_funding"] = "replace_funding"
+    funding: dict[str, Any]  # a whole Funding, as edited in the form's funding table
+
+
+Op = Annotated[Union[UpdateRow, AddRow, DeleteRow, MoveRow, SetHeader, SetDraftField, SetGoal, SetFunding,
+                     ReplaceFunding], Field(discriminator="op")]
 OpList = TypeAdapter(list[Op])
 
 
@@ -236,6 +241,17 @@ def _apply(d: Draft, op: Any) -> str:
             raise PatchError(f"没有资金行「{op.name}」。")
         lines.append(FundingLine(name=op.name, amount=op.amount, share=op.share, role=op.role))
         return f"新增资金行「{op.name}」：{op.amount}"
+    if isinstance(op, ReplaceFunding):
+        from .model import Funding
+
+        try:
+            new = Funding.model_validate(op.funding)
+        except ValueError as e:
+            raise PatchError(f"资金情况无效：{e}") from e
+        before = d.funding
+        d.funding = new
+        n = sum(len(getattr(new, k)) for k in ("income", "expense", "sources", "breakdown"))
+        return f"资金情况：{n}行" + (f"，资金总额 {new.total}" if new.total is not None and new.total != before.total else "")
     raise PatchError(f"未知的修改操作：{getattr(op, 'op', op)}")
 
 

@@ -466,7 +466,9 @@ def _year(text: str) -> int | None:
 
 def _header(text: str, sections, kind: Kind, year: int | None) -> Header:
     h = Header(year=year)
-    m = re.search(r"(?:单位|部门|实施单位|项目单位)\s*[:：]\s*(?!万元|元)([^\s(（,，。;；\n]+)", text)
+    # the implementing unit first; 主管部门 is the department above it, never the unit
+    m = (re.search(r"(?:实施单位|项目单位|项目实施单位|承办单位)\s*[:：]\s*(?!万元|元)([^\s(（,，。;；\n]+)", text)
+         or re.search(r"(?<!主管)(?:单位名称|部门名称|单位|部门)\s*[:：]\s*(?!万元|元)([^\s(（,，。;；\n]+)", text))
     if m:
         h.unit = m.group(1)
     else:
