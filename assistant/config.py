@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     llm_token_budget: int = Field(60_000, validation_alias=AliasChoices("ASSISTANT_LLM_TOKEN_BUDGET"))
     llm_concurrency: int = Field(4, validation_alias=AliasChoices("ASSISTANT_LLM_CONCURRENCY"))
     data_dir: Path = Field(default_factory=default_data_dir, validation_alias=AliasChoices("ASSISTANT_DATA_DIR"))
+    secret: SecretStr | None = Field(None, validation_alias=AliasChoices("ASSISTANT_SECRET"))  # browser sessions
 
     @property
     def llm_configured(self) -> bool:
@@ -46,6 +47,28 @@ class Settings(BaseSettings):
             return "未配置模型"
         where = self.llm_base_url or "https://api.openai.com/v1"
         return f"{self.llm_model}（{where}）"
+
+
+SECRET_FILE = "browser-secret.key"
+
+
+def browser_secret(settings: Settings, data_dir: Path) -> str:
+    """The key that encrypts what the browser keeps (its owner key, the open draft, the chat): ASSISTANT_SECRET,
+    or a key file made once in the data directory (mode 0600), so a restart or a second instance on the same
+    data reads what browsers already hold."""
+    import secrets
+
+    if settings.secret and settings.secret.get_secret_value():
+        return settings.secret.get_secret_value()
+    path = Path(data_dir) / SECRET_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_urlsafe(32))
+    return path.read_text(encoding="ascii").strip()
 
 
 def load_settings(**overrides) -> Settings:

@@ -302,3 +302,20 @@ def test_funding_lines_are_editable_and_shares_computed(service, seed_path):
     assert bad.error and "不是数字" in bad.error and bad.draft.funding == v2.draft.funding  # nothing lost
     back = service.undo("a", v.draft_id)
     assert {ln.name: ln.amount for ln in back.draft.funding.expense}["基本支出"] == 356.8
+
+
+def test_browser_secret_is_stable_private_and_overridable(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    from assistant.config import browser_secret, load_settings
+
+    monkeypatch.delenv("ASSISTANT_SECRET", raising=False)
+    s = load_settings()
+    first = browser_secret(s, tmp_path)
+    assert len(first) >= 32 and browser_secret(s, tmp_path) == first  # the same key after a restart
+    mode = stat.S_IMODE(os.stat(tmp_path / "browser-secret.key").st_mode)
+    assert mode == 0o600
+    monkeypatch.setenv("ASSISTANT_SECRET", "office-wide-secret")
+    assert browser_secret(load_settings(), tmp_path / "other") == "office-wide-secret"
+    assert not (tmp_path / "other" / "browser-secret.key").exists()

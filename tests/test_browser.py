@@ -171,3 +171,60 @@ def test_second_draft_and_routing_buttons(app_url, page):
     # an empty message gets a Chinese notice, not silence
     page.click("#send")
     page.wait_for_function("document.body.innerText.includes('请先输入内容')", timeout=10000)
+
+
+def _serve(port: int, data_dir: Path):
+    import subprocess
+    import sys
+    import urllib.request
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("ASSISTANT_SECRET", None)  # the key file in the data directory must be enough
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "serve", "--port", str(port), "--data-dir",
+                             str(data_dir)], cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("the server exited")
+            time.sleep(0.5)
+    proc.kill()
+    raise RuntimeError("the server did not start")
+
+
+def test_draft_survives_kill_and_restart(page, tmp_path):
+    """Draft in the browser, kill -9 the server, start it again on the same data directory, reload."""
+    import signal
+
+    port = _free_port()
+    data = tmp_path / "data"
+    proc = _serve(port, data)
+    try:
+        page.goto(f"http://127.0.0.1:{port}/")
+        page.wait_for_selector("#message textarea", timeout=30000)
+        page.fill("#message textarea", PROSE)
+        page.click("#send")
+        page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('47000')",
+                               timeout=60000)
+        page.fill("#message textarea", "删除第三行")
+        page.click("#send")
+        page.wait_for_function("document.body.innerText.includes('删除原第3行')", timeout=30000)
+        time.sleep(1.0)  # the browser writes its state after the reply
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    assert (data / "browser-secret.key").exists()
+    proc = _serve(port, data)
+    try:
+        page.reload()
+        page.wait_for_function("(document.querySelector('#draft-table')||{innerText:''}).innerText.includes('47000')",
+                               timeout=60000)
+        page.wait_for_function("document.body.innerText.includes('删除原第3行')", timeout=30000)  # the chat too
+        assert "还没有草稿" not in page.locator("#findings").inner_text()
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)

@@ -6,7 +6,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..config import Settings
+from ..config import Settings, browser_secret
 from .service import AppService
 from .store import DraftStore, default_url
 
@@ -16,6 +16,7 @@ def create_service(settings: Settings, db_url: str | None = None, data_dir: Path
     store = DraftStore(db_url or default_url(data))
     # exports are throw-away copies: they go under the system temp directory, not the data directory
     service = AppService(store, settings, export_dir=Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-")))
+    service.secret = browser_secret(settings, data)
     threading.Thread(target=_warm_up, daemon=True).start()
     return service
 

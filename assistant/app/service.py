@@ -234,6 +234,7 @@ class AppService:
         self.export_dir.mkdir(parents=True, exist_ok=True)
         self.model_slots = threading.BoundedSemaphore(max(1, settings.llm_concurrency))
         self.library = load_library()
+        self.secret: str | None = None  # encrypts the browser's saved state (config.browser_secret)
 
     # --- identity -----------------------------------------------------------------------------------
     @property

@@ -29,7 +29,8 @@ def example_prompts() -> list[str]:
 
 def build(service: AppService) -> gr.Blocks:
     with gr.Blocks(title="绩效指标助手") as demo:
-        browser = gr.BrowserState({"owner": "", "draft_id": "", "chat": []}, storage_key="indicator-assistant-v1")
+        browser = gr.BrowserState({"owner": "", "draft_id": "", "chat": []}, storage_key="indicator-assistant-v1",
+                                  secret=service.secret)
         sess = gr.State({"owner": "", "draft_id": None})
         pending = gr.State("")  # a message waiting for the user to say: new draft or revision
         with gr.Row():
