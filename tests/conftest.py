@@ -67,3 +67,21 @@ def _isolated_env(monkeypatch, tmp_path):
 @pytest.fixture
 def seed_path() -> Path:
     return SEED
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server for the session (tests/pg.py); skipped off CI when PostgreSQL isn't installed."""
+    import os
+
+    from .pg import PostgresServer
+
+    try:
+        import psycopg  # noqa: F401
+        server = PostgresServer()
+    except (ImportError, FileNotFoundError) as e:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is needed in CI: {e}")
+        pytest.skip(f"PostgreSQL not available: {e}")
+    yield server
+    server.stop()

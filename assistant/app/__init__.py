@@ -17,8 +17,13 @@ def create_service(settings: Settings, db_url: str | None = None, data_dir: Path
     # exports are throw-away copies: they go under the system temp directory, not the data directory
     service = AppService(store, settings, export_dir=Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-")))
     service.secret = browser_secret(settings, data)
-    threading.Thread(target=_warm_up, daemon=True).start()
     return service
+
+
+def warm_up_later() -> None:
+    """After the server listens: compile the offline engine once, so the first draft is as fast as the rest
+    (started late so it doesn't compete with start-up on a 2-core machine)."""
+    threading.Thread(target=_warm_up, daemon=True).start()
 
 
 def _warm_up() -> None:
@@ -31,4 +36,4 @@ def _warm_up() -> None:
         pass
 
 
-__all__ = ["AppService", "DraftStore", "create_service"]
+__all__ = ["AppService", "DraftStore", "create_service", "warm_up_later"]

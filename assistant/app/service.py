@@ -233,8 +233,15 @@ class AppService:
         self.export_dir = export_dir or Path(tempfile.gettempdir()) / "indicator-assistant-exports"
         self.export_dir.mkdir(parents=True, exist_ok=True)
         self.model_slots = threading.BoundedSemaphore(max(1, settings.llm_concurrency))
-        self.library = load_library()
+        self._library = None
         self.secret: str | None = None  # encrypts the browser's saved state (config.browser_secret)
+
+    @property
+    def library(self):
+        """The indicator library, loaded on first use (not at start-up)."""
+        if self._library is None:
+            self._library = load_library()
+        return self._library
 
     # --- identity -----------------------------------------------------------------------------------
     @property

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import (Column, Float, Integer, MetaData, String, Table, Text, create_engine, delete, event, func,
                         insert, select, update)
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from ..core.model import Draft
 
@@ -60,10 +61,15 @@ class DraftStore:
         if url.startswith("sqlite"):
             @event.listens_for(self.engine, "connect")
             def _pragmas(conn, _):  # durable and concurrent enough for several sessions
+                conn.isolation_level = None  # transactions are begun below, so a writer can take the lock first
                 cur = conn.cursor()
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=FULL")
                 cur.close()
+
+            @event.listens_for(self.engine, "begin")
+            def _begin(conn):  # a writer locks before it reads the current revision: no lost update
+                conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
         metadata.create_all(self.engine)
 
     # --- writes -------------------------------------------------------------------------------------
@@ -78,10 +84,25 @@ class DraftStore:
         return did, 1
 
     def save(self, draft_id: str, draft: Draft, note: str) -> int:
-        """A new revision after the current one (a redo branch, if any, is dropped)."""
+        """A new revision after the current one (a redo branch, if any, is dropped). Two instances saving the same
+        draft at once are serialised by a row lock (PostgreSQL) or the database lock (SQLite); neither is lost."""
+        for attempt in range(5):
+            try:
+                return self._save(draft_id, draft, note)
+            except IntegrityError:  # another writer took this revision number first: go after it
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError  # unreachable
+
+    def _write(self):
+        return self.engine.execution_options(write=True).begin()
+
+    def _save(self, draft_id: str, draft: Draft, note: str) -> int:
         now = time.time()
-        with self.engine.begin() as conn:
-            cur = conn.execute(select(drafts.c.current_rev).where(drafts.c.id == draft_id)).scalar_one()
+        with self._write() as conn:
+            cur = conn.execute(select(drafts.c.current_rev).where(drafts.c.id == draft_id)
+                               .with_for_update()).scalar_one()
             conn.execute(delete(revisions).where(revisions.c.draft_id == draft_id, revisions.c.rev > cur))
             rev = cur + 1
             conn.execute(insert(revisions).values(draft_id=draft_id, rev=rev, created=now, note=note[:400],
@@ -92,8 +113,9 @@ class DraftStore:
 
     def move(self, draft_id: str, step: int) -> tuple[int, Draft] | None:
         """Undo (step=-1) or redo (+1): the revision now current, or None when there is none."""
-        with self.engine.begin() as conn:
-            cur = conn.execute(select(drafts.c.current_rev).where(drafts.c.id == draft_id)).scalar_one()
+        with self._write() as conn:
+            cur = conn.execute(select(drafts.c.current_rev).where(drafts.c.id == draft_id)
+                               .with_for_update()).scalar_one()
             head = conn.execute(select(func.max(revisions.c.rev)).where(revisions.c.draft_id == draft_id)).scalar_one()
             target = cur + step
             if target < 1 or target > head:

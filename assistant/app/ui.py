@@ -324,6 +324,12 @@ def launch(service: AppService, host: str = "127.0.0.1", port: int = 7860, auth:
     demo.queue(default_concurrency_limit=16, max_size=256)
     theme = gr.themes.Default(font=[gr.themes.Font(n) for n in ("Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC")]
                               + ["sans-serif"])
-    return demo.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=prevent_thread_lock,
-                       quiet=quiet, show_error=False, max_file_size="10mb", theme=theme, css=CSS,
-                       allowed_paths=[str(service.export_dir)], footer_links=[], ssr_mode=False), demo
+    app = demo.launch(server_name=host, server_port=port, auth=auth, prevent_thread_lock=True,
+                      quiet=quiet, show_error=False, max_file_size="10mb", theme=theme, css=CSS,
+                      allowed_paths=[str(service.export_dir)], footer_links=[], ssr_mode=False)
+    from . import warm_up_later
+
+    warm_up_later()
+    if not prevent_thread_lock:
+        demo.block_thread()
+    return app, demo
