@@ -407,6 +407,8 @@ def serve_cmd(
     base_url: Optional[str] = BASE_URL_OPT,
     model: Optional[str] = MODEL_OPT,
     provider: Optional[str] = PROVIDER_OPT,
+    settings_admin: Optional[str] = typer.Option(None, "--settings-admin",
+                                                 help="只允许这个登录用户修改网页里的模型设置（默认运行服务的人都可以）"),
 ) -> None:
     """启动网页应用（默认 http://127.0.0.1:7860）。"""
     import os
@@ -423,12 +425,36 @@ def serve_cmd(
     from .app.ui import launch
 
     try:
-        service = create_service(settings, db, data_dir)
+        service = create_service(settings, db, data_dir, settings_admin=settings_admin)
     except Exception as e:  # a bad --db URL or an unwritable data directory
         _fail(f"无法打开草稿库：{e}")
     typer.echo(("使用大模型：" + settings.describe_llm()) if service.uses_model else "未配置大模型，使用离线规则引擎。")
     typer.echo(f"打开 http://{host}:{port} 使用绩效指标助手（Ctrl+C 退出）。")
     launch(service, host=host, port=port, auth=creds, quiet=True)
+
+
+@app.command("doctor")
+def doctor_cmd(
+    data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="数据目录（读取网页里保存的模型设置）"),
+    base_url: Optional[str] = BASE_URL_OPT,
+    model: Optional[str] = MODEL_OPT,
+    provider: Optional[str] = PROVIDER_OPT,
+) -> None:
+    """测试模型连接：发一个很小的请求，说明接口是否可用、支持哪种结构化输出。退出码 0 可用，1 不可用。"""
+    from .config import with_saved
+    from .engines.llm.probe import probe
+
+    settings = _settings(base_url, model, provider)
+    settings = with_saved(settings, Path(data_dir or settings.data_dir))
+    if not settings.llm_configured:
+        typer.echo("未配置大模型：离线规则引擎可用。要使用模型，请设置接口地址和模型名（--base-url、--model，"
+                   "或在网页的“模型设置”里保存）。")
+        raise typer.Exit(1)
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    typer.echo(f"测试 {settings.describe_llm()} …")
+    result = probe(settings.llm_base_url, settings.llm_model or "", key, timeout=settings.llm_timeout)
+    typer.echo(result.message)
+    raise typer.Exit(0 if result.ok else 1)
 
 
 def main() -> None:

@@ -71,6 +71,58 @@ def browser_secret(settings: Settings, data_dir: Path) -> str:
     return path.read_text(encoding="ascii").strip()
 
 
+MODEL_FILE = "model-settings.json"
+_MODEL_KEYS = ("llm_base_url", "llm_model", "llm_provider", "llm_api_key")
+
+
+def mask(secret: str | None) -> str:
+    """What the page may show of a key: its last four characters."""
+    return f"••••{secret[-4:]}" if secret and len(secret) >= 8 else ("••••" if secret else "")
+
+
+def saved_model_settings(data_dir: Path) -> dict:
+    import json
+
+    path = Path(data_dir) / MODEL_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if k in _MODEL_KEYS and v}
+
+
+def save_model_settings(data_dir: Path, values: dict) -> None:
+    """The model settings made in the app, kept in the data directory (mode 0600); the key is never logged."""
+    import json
+    import tempfile
+
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    data = {k: v for k, v in values.items() if k in _MODEL_KEYS and v}
+    fd, tmp = tempfile.mkstemp(dir=str(data_dir), prefix=".model-settings.")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, Path(data_dir) / MODEL_FILE)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def with_saved(settings: Settings, data_dir: Path) -> Settings:
+    """Settings with the model configured in the app (if any) taking precedence over the environment."""
+    saved = saved_model_settings(data_dir)
+    if not saved:
+        return settings
+    update = {k: (SecretStr(v) if k == "llm_api_key" else v) for k, v in saved.items()}
+    return settings.model_copy(update=update)
+
+
 def load_settings(**overrides) -> Settings:
     """Environment and .env, then explicit overrides (None means 'not given')."""
     given = {k: v for k, v in overrides.items() if v is not None}

@@ -6,17 +6,21 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..config import Settings, browser_secret
+from ..config import Settings, browser_secret, with_saved
 from .service import AppService
 from .store import DraftStore, default_url
 
 
-def create_service(settings: Settings, db_url: str | None = None, data_dir: Path | None = None) -> AppService:
+def create_service(settings: Settings, db_url: str | None = None, data_dir: Path | None = None,
+                   settings_admin: str | None = None) -> AppService:
     data = Path(data_dir or settings.data_dir)
+    settings = with_saved(settings, data)
     store = DraftStore(db_url or default_url(data))
     # exports are throw-away copies: they go under the system temp directory, not the data directory
     service = AppService(store, settings, export_dir=Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-")))
     service.secret = browser_secret(settings, data)
+    service.data_dir = data
+    service.settings_admin = settings_admin
     return service
 
 

@@ -199,6 +199,12 @@ def answer(question: str) -> str:
             "或直接粘贴材料起草、写一条修改（如“删除第三行”）。")
 
 
+def provider_choices() -> list[str]:
+    from ..engines.llm.providers import _data
+
+    return list(_data())
+
+
 def export_name(draft: Draft) -> str:
     """单位_年度_表名 (项目名 when there is one): 某县教育局_2025_教师培训项目绩效目标申报表."""
     from ..core.model import FORM_LABELS
@@ -235,6 +241,58 @@ class AppService:
         self.model_slots = threading.BoundedSemaphore(max(1, settings.llm_concurrency))
         self._library = None
         self.secret: str | None = None  # encrypts the browser's saved state (config.browser_secret)
+        self.data_dir: Path | None = None  # where model settings made in the app are kept
+        self.settings_admin: str | None = None  # the only user who may change them (--settings-admin)
+
+    # --- model settings ----------------------------------------------------------------------------
+    def model_form(self) -> tuple[str, str, str, str]:
+        """Base URL, model, provider and the key as the page may show it (••••1234, never the key)."""
+        from ..config import mask
+
+        s = self.settings
+        key = s.llm_api_key.get_secret_value() if s.llm_api_key else None
+        return s.llm_base_url or "", s.llm_model or "", s.llm_provider or "", mask(key)
+
+    def may_configure(self, user: str | None) -> bool:
+        return self.settings_admin is None or user == self.settings_admin
+
+    def _model_values(self, base_url: str, model: str, provider: str, api_key: str) -> dict:
+        s = self.settings
+        key = (api_key or "").strip()
+        if not key or key.startswith("••••"):  # unchanged: keep the stored key
+            key = s.llm_api_key.get_secret_value() if s.llm_api_key else ""
+        return {"llm_base_url": (base_url or "").strip(), "llm_model": (model or "").strip(),
+                "llm_provider": (provider or "").strip(), "llm_api_key": key}
+
+    def test_model(self, base_url: str, model: str, provider: str, api_key: str) -> str:
+        from ..engines.llm.probe import probe
+
+        v = self._model_values(base_url, model, provider, api_key)
+        if not v["llm_base_url"] and not v["llm_api_key"]:
+            return "请填写接口地址（如 http://模型服务器:8000/v1），或 OpenAI 的 API 密钥。"
+        return probe(v["llm_base_url"] or None, v["llm_model"], v["llm_api_key"] or None).message
+
+    def configure_model(self, user: str | None, base_url: str, model: str, provider: str, api_key: str) -> str:
+        """Save the model settings for this server (data directory, mode 0600) and use them from now on."""
+        from ..config import save_model_settings, with_saved
+
+        if not self.may_configure(user):
+            return "只有管理员可以修改模型设置。"
+        if self.data_dir is None:
+            return "这个实例没有数据目录，无法保存模型设置。"
+        v = self._model_values(base_url, model, provider, api_key)
+        if v["llm_provider"]:
+            from ..engines.llm.providers import get_provider
+
+            try:
+                get_provider(v["llm_provider"])
+            except (KeyError, ValueError):
+                return f"不认识的服务商“{v['llm_provider']}”。"
+        save_model_settings(self.data_dir, v)
+        self.settings = with_saved(self.settings.model_copy(update={k: None for k in v}), self.data_dir)
+        self._engine_factory = lambda: get_engine("auto", self.settings)
+        self.engine, self.engine_note = self._engine_factory()
+        return f"已保存。当前引擎：{self.engine.label}。" if self.uses_model else "已保存。未配置完整，使用离线规则引擎。"
 
     @property
     def library(self):

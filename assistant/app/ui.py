@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from .service import COLUMNS, FUNDING_HEADERS, KIND_CHOICES, AppService, View, esc, profile_choices
+from .service import COLUMNS, FUNDING_HEADERS, KIND_CHOICES, AppService, View, esc, profile_choices, provider_choices
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
@@ -35,7 +35,7 @@ def build(service: AppService) -> gr.Blocks:
         pending = gr.State("")  # a message waiting for the user to say: new draft or revision
         with gr.Row():
             gr.Markdown("### 绩效指标助手　<small>绩效目标申报表起草 · 检查 · 导出</small>")
-            gr.Markdown(service.badge(), elem_id="badge")
+            badge = gr.Markdown(service.badge(), elem_id="badge")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=320):
                 chat = gr.Chatbot(label="对话", height=460, buttons=["copy"], sanitize_html=True)
@@ -111,6 +111,22 @@ def build(service: AppService) -> gr.Blocks:
                     exp_csv = gr.Button("导出 CSV", size="sm")
                     exp_json = gr.Button("导出 JSON", size="sm")
                 download = gr.File(label="下载导出的文件", interactive=False, elem_id="download", visible=False)
+                with gr.Accordion("模型设置（可选；不设置时使用离线规则引擎）", open=False):
+                    base0, model0, prov0, key0 = service.model_form()
+                    with gr.Row():
+                        m_url = gr.Textbox(label="接口地址", value=base0, placeholder="如 http://模型服务器:8000/v1",
+                                           scale=3, elem_id="model-url")
+                        m_name = gr.Textbox(label="模型名", value=model0, placeholder="如 qwen2.5-14b-instruct",
+                                            scale=2, elem_id="model-name")
+                    with gr.Row():
+                        m_prov = gr.Dropdown(provider_choices(), label="服务商（可不选，按地址判断）", value=prov0 or None,
+                                             scale=2)
+                        m_key = gr.Textbox(label="API 密钥", type="password", placeholder=key0 or "本地模型可不填",
+                                           scale=3, elem_id="model-key")
+                    with gr.Row():
+                        m_test = gr.Button("测试连接", size="sm", elem_id="model-test")
+                        m_save = gr.Button("保存设置", size="sm", elem_id="model-save")
+                    m_out = gr.Markdown(elem_id="model-result")
 
         outs = [chat, sess, browser, table, findings, fix_dd, funding, unit, year, kind, profile, undo_btn, redo_btn,
                 recent, fig_dd, project_name, department, period, attribute, long_goal, goals_box, ask_row, pending]
@@ -207,6 +223,19 @@ def build(service: AppService) -> gr.Blocks:
             return paint(service.save_funding(owner, state["draft_id"], data), state, list(history or []), owner)
 
         fund_btn.click(on_funding, [funding, sess, chat], outs, api_name="save_funding")
+
+        def on_model_test(url, name, prov, key):
+            return service.test_model(url, name, prov or "", key)
+
+        m_test.click(on_model_test, [m_url, m_name, m_prov, m_key], [m_out], api_visibility="private",
+                     concurrency_limit=2)
+
+        def on_model_save(url, name, prov, key, request: gr.Request):
+            msg = service.configure_model(getattr(request, "username", None), url, name, prov or "", key)
+            _, _, _, masked = service.model_form()
+            return msg, service.badge(), gr.update(value="", placeholder=masked or "本地模型可不填")
+
+        m_save.click(on_model_save, [m_url, m_name, m_prov, m_key], [m_out, badge, m_key], api_visibility="private")
 
         def on_help(history: list, state: dict, request: gr.Request):
             from ..engines.offline.commands import HELP
