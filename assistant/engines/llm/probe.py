@@ -34,13 +34,13 @@ def explain(e: Exception, base_url: str | None, model: str) -> str:
     if isinstance(e, openai.PermissionDeniedError):
         return "没有权限（接口返回 403）：这个密钥不能使用该模型。"
     if isinstance(e, openai.NotFoundError):
-        return f"模型名不对或接口地址不对（接口返回 404）：请检查模型名“{model}”和地址 {where}（通常以 /v1 结尾）。"
+        return f"模型名不对或接口地址不对（接口返回 404）：请检查模型名“{model}”和地址“{where}”（通常以 /v1 结尾）。"
     if isinstance(e, openai.RateLimitError):
         return "请求太频繁或额度用完（接口返回 429），请稍后再试或检查账户余额。"
     if isinstance(e, openai.APITimeoutError):
-        return f"连接超时：{where} 在规定时间内没有回答。"
+        return f"连接超时：“{where}”在规定时间内没有回答。"
     if isinstance(e, openai.APIConnectionError):
-        return f"无法连接 {where}：请检查地址、端口和网络。"
+        return f"无法连接“{where}”：请检查地址、端口和网络。"
     if isinstance(e, openai.APIStatusError):
         return f"接口返回错误 {e.status_code}：{str(getattr(e, 'message', e))[:120]}"
     return f"连接失败（{type(e).__name__}）。"
