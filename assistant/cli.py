@@ -218,8 +218,10 @@ PROVIDER_OPT = typer.Option(None, "--provider", help="openai|deepseek|qwen|glm|k
 
 @app.command("draft")
 def draft_cmd(
-    input: str = typer.Argument(..., help="文字材料：.txt / .md / .docx，或 - 表示标准输入"),
+    input: Optional[str] = typer.Argument(None, help="文字材料：.txt / .md / .docx，或 - 表示标准输入"),
     output: Path = typer.Option(..., "--output", "-o", help="输出文件：.json / .xlsx / .docx / .md / .csv"),
+    from_last: Optional[Path] = typer.Option(None, "--from", help="从上年的表格开始（.xlsx/.xls/.docx/.pdf/.json）；"
+                                                                "再给本年文字材料时按它更新"),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help="规则版本，默认按材料判断部门/项目"),
     kind: Optional[str] = typer.Option(None, "--kind", help="department（部门整体）或 project（项目）"),
     engine: str = ENGINE_OPT,
@@ -244,6 +246,11 @@ def draft_cmd(
             get_profile(profile)
         except UnknownProfile as e:
             _fail(str(e))
+    if from_last is not None:
+        _roll_forward(from_last, input, output)
+        return
+    if input is None:
+        _fail("请给出文字材料文件（或用 --from 从上年表格开始）。")
     text = _read_input(input)
     eng, why = _engine(engine, base_url, model, provider)
     typer.echo(why)
@@ -264,6 +271,25 @@ def draft_cmd(
     if verbose and out.trace:
         typer.echo(json.dumps(out.trace, ensure_ascii=False, indent=1))
     typer.echo(f"已写入 {output}")
+
+
+def _roll_forward(last_path: Path, input: Optional[str], output: Path) -> None:
+    from .engines import EngineError
+    from .engines.rollforward import roll_forward
+
+    last = _load(last_path)
+    if not last.indicators:
+        _fail(f"{last_path} 中没有指标行。")
+    text = _read_input(input) if input else None
+    try:
+        out = roll_forward(last, text)
+    except EngineError as e:
+        _fail(str(e))
+    report = validate(out.draft)
+    _write(out.draft, output, report)
+    typer.echo(out.summary())
+    print_report(out.draft, report)
+    typer.echo(f"已写入 {output}（Excel 中另有“指标值变动情况”表）" if output.suffix == ".xlsx" else f"已写入 {output}")
 
 
 @app.command("revise")

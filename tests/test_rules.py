@@ -1691,6 +1691,7 @@ RULE_TESTS: dict[str, list[str]] = {
     "H02": ["test_h02_period", "test_h02_pass"],
     "H03": ["test_h03_attribute", "test_h03_pass"],
     "S01": ["test_s01_scores", "test_s01_pass"],
+    "C01": ["test_c01_lowered_without_reason", "test_c01_pass"],
     "S02": ["test_s02_deviation", "test_s02_pass"],
     "S03": ["test_s03_totals", "test_s03_pass"],
     "S04": ["test_s04_execution", "test_s04_pass"],
@@ -1785,3 +1786,22 @@ def test_short_satisfaction_label_is_known():
 
     r = Indicator(tier1="满意度指标", tier2="服务对象", name="受益群众满意度", value="≥90%", standard="计划标准")
     none_of(draft(*base("服务对象满意度指标"), r, budget=90), "R01")
+
+
+def test_c01_lowered_without_reason():
+    rows = complete_rows()
+    rows[0].previous = "≥1500人次"  # this year ≥1200人次: lowered
+    rows[3].previous = "≤80万元"  # this year ≤90万元: a ceiling raised
+    d = draft(*rows, budget=90)
+    fs = found(d, "C01")
+    assert {f.row for f in fs} == {0, 3} and all(f.severity is WARNING for f in fs)
+    assert "降低" in fs[0].message and "变动原因" in fs[0].message
+
+
+def test_c01_pass():
+    rows = complete_rows()
+    rows[0].previous = "≥1000人次"  # raised: fine
+    rows[1].previous = "≥98%"
+    rows[1].change_reason = "考核方式调整"  # lowered, with a reason
+    rows[2].previous = "2022年12月底前"  # not comparable numbers
+    none_of(draft(*rows, budget=90), "C01")

@@ -83,12 +83,15 @@ class Indicator(_Base):
     actual: str | None = None  # 全年实际完成值 (自评表)
     score: float | None = None  # 得分 (自评表)
     deviation: str | None = None  # 偏差原因分析及改进措施 (自评表)
+    previous: str | None = None  # 上年指标值, when the form was rolled forward from last year's
+    change_reason: str | None = None  # 变动原因 (why the target differs from last year's)
     extra: dict[str, str] = Field(default_factory=dict)  # further form columns: 指标解释, 评(扣)分标准 …
 
     _norm = field_validator("tier1", "tier2", "name", "value", mode="before")(
         lambda v: "" if v is None else str(_to_text(v)).strip()
     )
-    _norm_opt = field_validator("standard", "evidence", "note", "actual", "deviation", mode="before")(
+    _norm_opt = field_validator("standard", "evidence", "note", "actual", "deviation", "previous", "change_reason",
+                                mode="before")(
         lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(_to_text(v)).strip()
     )
 

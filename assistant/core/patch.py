@@ -13,7 +13,8 @@ from .entry import EntryError, default_standard, normalize
 from .model import ORIGIN_LABELS, Draft, FundingLine, Goal, Indicator, Origin, Scope
 from .values import parse
 
-ROW_FIELDS = ("goal", "scope", "tier1", "tier2", "name", "value", "standard", "origin", "evidence", "note")
+ROW_FIELDS = ("goal", "scope", "tier1", "tier2", "name", "value", "standard", "origin", "evidence", "note",
+              "change_reason")
 HEADER_FIELDS = ("title", "unit", "department", "year", "filler", "phone", "date", "money_unit", "project_name",
                  "attribute", "period")
 DRAFT_FIELDS = ("kind", "profile", "duties", "long_term_goal", "notes")
@@ -21,7 +22,8 @@ HEADER_LABELS = {"title": "表名", "unit": "单位", "department": "主管部�
                  "phone": "联系电话", "date": "填报日期", "money_unit": "金额单位", "project_name": "项目名称",
                  "attribute": "项目属性", "period": "实施期"}
 FIELD_LABELS = {"tier1": "一级指标", "tier2": "二级指标", "name": "指标名称", "value": "指标值", "standard": "绩效标准",
-                "goal": "所属目标", "origin": "来源", "note": "备注", "scope": "目标期", "evidence": "依据原文"}
+                "goal": "所属目标", "origin": "来源", "note": "备注", "scope": "目标期", "evidence": "依据原文",
+                "change_reason": "变动原因"}
 
 
 class PatchError(ValueError):

@@ -124,7 +124,7 @@ def rule(code: str, title: str, severity: str = "warning", families: tuple[str, 
 
 def _load_rules() -> None:
     # registration happens on import
-    from .rules import consistency, funding, header, selfeval, structure, values  # noqa: F401
+    from .rules import change, consistency, funding, header, selfeval, structure, values  # noqa: F401
 
 
 def build_context(draft: Draft, profile: Profile) -> Context:
