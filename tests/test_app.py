@@ -319,3 +319,21 @@ def test_browser_secret_is_stable_private_and_overridable(tmp_path, monkeypatch)
     monkeypatch.setenv("ASSISTANT_SECRET", "office-wide-secret")
     assert browser_secret(load_settings(), tmp_path / "other") == "office-wide-secret"
     assert not (tmp_path / "other" / "browser-secret.key").exists()
+
+
+def test_start_from_last_years_form(service, tmp_path):
+    import json as _json
+
+    from assistant.core.io import render
+
+    filed = ROOT / "evals" / "cases" / "filed"
+    last = load_draft(filed / "xiangtan_huanwei_2023_wupaoche.json")
+    p = tmp_path / "上年.xlsx"
+    p.write_bytes(render(last, "xlsx"))
+    text = _json.loads((filed / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
+    v = service.start_from_last_year("a", str(p), text)
+    assert v.error is None and "从上年表格开始" in v.reply and v.draft.header.year == 2024
+    sources = [row[6] for row in v.rows]
+    assert any("上年" in s and "未提及" in s for s in sources) and any("（改）" in s or "（↑）" in s or "（=）" in s for s in sources)
+    bad = service.start_from_last_year("a", str(tmp_path / "none.xlsx"))
+    assert bad.error

@@ -56,7 +56,7 @@ class View:
     def rows(self) -> list[list[str]]:
         if not self.draft:
             return []
-        return [[str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, r.standard or "", origin_label(r.origin)]
+        return [[str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, r.standard or "", source_label(r)]
                 for r in self.draft.indicators]
 
     @property
@@ -164,6 +164,19 @@ def addable_figures(draft: Draft) -> list:
 
 def origin_label(o: Origin) -> str:
     return "⚠ " + ORIGIN_LABELS[o] if o is Origin.SUGGESTED else ORIGIN_LABELS[o]
+
+
+def source_label(r) -> str:
+    """The 来源 column: where the row came from, and for a form rolled forward, last year's value and the change."""
+    label = origin_label(r.origin)
+    if r.previous is not None or (r.note or "").startswith(("本年新增", "沿用上年", "本年文字未提及", "按本年文字")):
+        from ..core.change import change_label
+
+        change = change_label(r.previous, r.value)
+        label += f"｜上年 {r.previous}（{change}）" if r.previous is not None else "｜本年新增"
+        if r.note and r.note.startswith(("沿用上年", "本年文字未提及")):
+            label += f"｜{r.note}"
+    return label
 
 
 def esc(text: str | None) -> str:
@@ -522,6 +535,32 @@ class AppService:
         new, changes = apply_ops(draft, ops)
         self._save(owner, draft_id, new, "修改表头")
         return self.view(draft_id, "已更新：" + "；".join(changes))
+
+    def start_from_last_year(self, owner: str, path: str | None, text: str = "") -> View:
+        """从上年表格开始: last year's form (any layout), optionally updated from this year's text."""
+        from ..engines.rollforward import roll_forward
+
+        if not path:
+            return self.view(None, error="请选择上年的表格文件。")
+        p = Path(path)
+        try:
+            if p.stat().st_size > MAX_UPLOAD:
+                return self.view(None, error="文件超过 10 MB。")
+            last = load_draft_bytes(read_bytes(p), p.name)
+        except FormatError as e:
+            return self.view(None, error=str(e).replace(str(p), p.name))
+        except OSError:
+            return self.view(None, error=f"无法读取文件 {p.name}。")
+        if not last.indicators:
+            return self.view(None, error=f"{p.name} 中没有指标行。")
+        try:
+            with self._slot():
+                out = roll_forward(last, text.strip() or None)
+        except EngineError as e:
+            return self.view(None, error=f"按本年文字更新失败：{e}")
+        did, _ = self.store.create(owner, out.draft, f"从上年表格开始（{p.name}）")
+        return self.view(did, out.summary() + "右侧“来源”列写明上年指标值和变动（↑↓）；标“沿用上年，待确认”的行请确认或修改，"
+                              "本年文字未提及的行请决定保留或删除。导出 Excel 另有“指标值变动情况”表，可填写变动原因。")
 
     def save_funding(self, owner: str, draft_id: str, rows: list[list]) -> View:
         cur = self.store.current(draft_id) if draft_id else None

@@ -51,6 +51,8 @@ def build(service: AppService) -> gr.Blocks:
                     help_btn = gr.Button("修改说法", size="sm")
                     upload = gr.UploadButton("上传材料或已填好的表（可多选）", type="filepath", file_count="multiple",
                                              size="sm", elem_id="upload")
+                    last_year = gr.UploadButton("从上年表格开始", type="filepath", file_count="single", size="sm",
+                                                elem_id="from-last-year")
                 gr.Markdown("<small>可上传 .txt .docx .pdf 文字材料起草，或已填好的表（.xlsx .xls .docx .pdf .csv .json）审核，可一次选多份（每份 10 MB 以内）。</small>")
                 gr.Examples(examples=[[e] for e in example_prompts()], inputs=[msg], label="示例（点击填入）",
                             examples_per_page=8)
@@ -319,6 +321,16 @@ def build(service: AppService) -> gr.Blocks:
             return paint(view, state, list(history or []), owner)
 
         batch_tbl.select(on_batch_pick, [batch_ids, sess, chat], outs)
+
+        def on_last_year(path, text: str, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            name = Path(path).name if path else ""
+            note = "（按输入框里的本年文字更新）" if (text or "").strip() else ""
+            history = list(history or []) + [{"role": "user", "content": f"📎 从上年表格开始：{esc(name)}{note}"}]
+            return paint(service.start_from_last_year(owner, path, text or ""), state, history, owner)
+
+        last_year.upload(on_last_year, [last_year, msg, sess, chat], outs, concurrency_limit=8, concurrency_id="chat",
+                         api_name="from_last_year")
 
         def on_open(choice, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)

@@ -256,6 +256,9 @@ def _change_sheet(wb: Workbook, draft: Draft) -> None:
     fit_row_heights(ws, widths)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:2"
 
 
