@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import subprocess
+
+import pytest
 import sys
 from io import BytesIO
 
@@ -81,3 +83,43 @@ def test_cli_draft_from_last_year(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     assert "从上年表格开始" in p.stdout and "指标值变动情况" in p.stdout
     assert "指标值变动情况" in load_workbook(out).sheetnames
+
+
+def test_rolled_forward_from_last_years_self_evaluation():
+    """Last year's 自评表 → this year's 申报表: targets carried, actuals kept beside them, scores dropped."""
+    from assistant.core.io.forms import read_form_bytes
+    from assistant.core.model import FormType
+
+    forms = ROOT / "tests" / "fixtures" / "forms"
+    last = read_form_bytes((forms / "xl-selfeval-chongqing.xlsx").read_bytes(), "x.xlsx").draft
+    d = roll_forward(last).draft
+    assert d.form is FormType.TARGET and d.execution is None and d.total_score is None
+    assert d.header.year == last.header.year + 1
+    assert all(r.score is None and r.weight is None for r in d.indicators)
+    assert [r.previous_actual for r in d.indicators] == [r.actual for r in last.indicators]
+    assert d.last_year_rows == [r.name for r in last.indicators]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx", "json"])
+def test_the_same_roll_forward_from_each_layout(fmt, tmp_path):
+    """Last year's form saved as Excel, Word or JSON rolls forward to the same rows."""
+    from assistant.core.io import load_draft_bytes
+
+    last = load_draft(FILED / "xiangtan_huanwei_2023_wupaoche.json")
+    back = load_draft_bytes(render(last, fmt), f"last.{fmt}")
+    text = json.loads((FILED / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
+    a, b = roll_forward(last, text).draft, roll_forward(back, text).draft
+    key = lambda d: sorted((r.name, r.value, r.previous) for r in d.indicators)  # noqa: E731
+    assert key(a) == key(b)
+
+
+def test_change_page_in_word():
+    from docx import Document
+
+    last = load_draft(FILED / "xiangtan_huanwei_2023_wupaoche.json")
+    d = roll_forward(last).draft
+    doc = Document(BytesIO(render(d, "docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "指标值变动情况" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "上年指标值" in cells and "2023.07-2024.01" in cells and "2024.07-2025.01" in cells

@@ -1692,6 +1692,8 @@ RULE_TESTS: dict[str, list[str]] = {
     "H03": ["test_h03_attribute", "test_h03_pass"],
     "S01": ["test_s01_scores", "test_s01_pass"],
     "C01": ["test_c01_lowered_without_reason", "test_c01_pass"],
+    "C02": ["test_c02_dropped_from_continuing_project", "test_c02_pass"],
+    "C03": ["test_c03_below_last_years_actual", "test_c03_pass"],
     "S02": ["test_s02_deviation", "test_s02_pass"],
     "S03": ["test_s03_totals", "test_s03_pass"],
     "S04": ["test_s04_execution", "test_s04_pass"],
@@ -1805,3 +1807,32 @@ def test_c01_pass():
     rows[1].change_reason = "考核方式调整"  # lowered, with a reason
     rows[2].previous = "2022年12月底前"  # not comparable numbers
     none_of(draft(*rows, budget=90), "C01")
+
+
+def test_c02_dropped_from_continuing_project():
+    d = clean(attribute="延续")
+    d.last_year_rows = [r.name for r in d.indicators] + ["送教下乡场次"]
+    f = one(d, "C02")
+    assert f.severity is INFO and "送教下乡场次" in f.message
+
+
+def test_c02_pass():
+    d = clean(attribute="新增")
+    d.last_year_rows = ["送教下乡场次"]
+    none_of(d, "C02")
+    none_of(clean(attribute="延续"), "C02")
+
+
+def test_c03_below_last_years_actual():
+    rows = complete_rows()
+    rows[0].previous_actual = "1300人次"  # target ≥1200人次 below last year's 1300
+    f = one(draft(*rows, budget=90), "C03")
+    assert f.row == 0 and "低于上年实际完成值" in f.message
+
+
+def test_c03_pass():
+    rows = complete_rows()
+    rows[0].previous_actual = "1200人次"  # equal to last year's actual: fine
+    rows[1].previous_actual = "96%"
+    rows[1].change_reason = "考核口径调整"
+    none_of(draft(*rows, budget=90), "C03")

@@ -85,13 +85,14 @@ class Indicator(_Base):
     deviation: str | None = None  # 偏差原因分析及改进措施 (自评表)
     previous: str | None = None  # 上年指标值, when the form was rolled forward from last year's
     change_reason: str | None = None  # 变动原因 (why the target differs from last year's)
+    previous_actual: str | None = None  # last year's 全年实际完成值, when rolled forward from a 自评表
     extra: dict[str, str] = Field(default_factory=dict)  # further form columns: 指标解释, 评(扣)分标准 …
 
     _norm = field_validator("tier1", "tier2", "name", "value", mode="before")(
         lambda v: "" if v is None else str(_to_text(v)).strip()
     )
     _norm_opt = field_validator("standard", "evidence", "note", "actual", "deviation", "previous", "change_reason",
-                                mode="before")(
+                                "previous_actual", mode="before")(
         lambda v: None if v is None or (isinstance(v, str) and not v.strip()) else str(_to_text(v)).strip()
     )
 
@@ -226,6 +227,7 @@ class Draft(_Base):
     execution: Execution | None = None  # 自评表 only
     total_score: float | None = None  # 自评表 总分 as written
     actual_summary: str | None = None  # 自评表: 年度总体目标的实际完成情况
+    last_year_rows: list[str] = Field(default_factory=list)  # names of last year's rows (a form rolled forward)
     source_text: str | None = None  # the prose the draft was made from
     notes: str | None = None
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.library import dice
-from ..core.model import Draft, Indicator, Kind, Origin
+from ..core.model import Draft, FormType, Indicator, Kind, Origin
 from ..core.profiles import guess_profile, resolve
 from ..core.change import change_label  # noqa: F401  (re-exported for callers of roll_forward)
 from ..core.values import ValueKind, parse
@@ -81,8 +81,17 @@ def roll_forward(last: Draft, text: str | None = None, year: int | None = None, 
         for g in d.goals:
             g.text = shift_years(g.text, old_year, new_year) or g.text
         d.long_term_goal = shift_years(d.long_term_goal, old_year, new_year)
+    d.last_year_rows = [r.name for r in last.indicators]
+    evaluation = d.form is FormType.SELF_EVAL
+    if evaluation:  # last year's 自评表: this year's form is a 申报表; last year's actuals stay beside the targets
+        d.form = FormType.TARGET
+        d.execution, d.total_score, d.actual_summary = None, None, None
     for r in d.indicators:
         r.previous = r.value
+        r.previous_actual = r.actual if evaluation else None
+        r.actual = r.score = r.deviation = None
+        if evaluation:
+            r.weight = None
         if old_year and new_year:
             r.value = _moved_value(r, old_year, new_year)
         r.origin = Origin.SUGGESTED

@@ -23,3 +23,35 @@ def c01_lowered(ctx: Context):
             verb = "提高" if lower_is_better else "降低"
             yield ctx.finding("C01", f"{r.label}：指标值由上年的“{row.previous}”{verb}为“{row.value}”，没有写变动原因。",
                               fix="写明变动原因（如任务量调整、资金减少），或恢复上年目标", row=r, field="change_reason")
+
+
+@rule("C02", "延续项目删去上年的指标要说明", "info", families=("project",), forms=("target",))
+def c02_dropped(ctx: Context):
+    d = ctx.draft
+    if not d.last_year_rows or (d.header.attribute or "").strip() not in ("延续", "延续项目", "延续性"):
+        return
+    now = {r.row.name for r in ctx.rows}
+    gone = [n for n in d.last_year_rows if n not in now]
+    if gone:
+        yield ctx.finding("C02", f"延续项目本年去掉了上年的指标：{'、'.join(gone[:6])}{'等' if len(gone) > 6 else ''}。",
+                          fix="确认这些指标确实不再适用，并在申报说明中写明原因", field="indicators")
+
+
+@rule("C03", "本年目标不低于上年实际完成值", "warning", forms=("target",))
+def c03_below_last_actual(ctx: Context):
+    for r in ctx.rows:
+        row = r.row
+        if not row.previous_actual:
+            continue
+        a, b = parse(row.previous_actual), r.pv
+        if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or a.unit != b.unit:
+            continue
+        if a.magnitude is None or b.magnitude is None:
+            continue
+        lower_is_better = b.op in ("≤", "<")
+        below = b.magnitude > a.magnitude if lower_is_better else b.magnitude < a.magnitude
+        if below and not (row.change_reason or "").strip():
+            yield ctx.finding("C03", f"{r.label}：本年目标“{row.value}”{'宽于' if lower_is_better else '低于'}"
+                                     f"上年实际完成值“{row.previous_actual}”。",
+                              fix=f"目标不低于上年实际完成（如“{'≤' if lower_is_better else '≥'}{row.previous_actual}”），"
+                                  f"或写明变动原因", row=r, field="value")
