@@ -6,20 +6,27 @@ from ..validator import Context, rule
 from ..values import ValueKind, parse
 
 
+def worse_than(reference: str | None, pv) -> bool | None:
+    """Is this target easier than the reference (last year's target or actual)? None when not comparable.
+    A ≥ target is easier when smaller, a ≤ target when larger."""
+    if not reference:
+        return None
+    a = parse(reference)
+    if a.kind is not ValueKind.QUANTITY or pv.kind is not ValueKind.QUANTITY or a.unit != pv.unit:
+        return None
+    if a.magnitude is None or pv.magnitude is None:
+        return None
+    return pv.magnitude > a.magnitude if pv.op in ("≤", "<") else pv.magnitude < a.magnitude
+
+
 @rule("C01", "指标值较上年降低（≥）或提高（≤）须写变动原因", "warning")
 def c01_lowered(ctx: Context):
     for r in ctx.rows:
         row = r.row
         if row.previous is None or (row.change_reason or "").strip():
             continue
-        a, b = parse(row.previous), r.pv
-        if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or a.unit != b.unit:
-            continue
-        if a.magnitude is None or b.magnitude is None:
-            continue
-        lower_is_better = b.op in ("≤", "<")
-        worse = b.magnitude > a.magnitude if lower_is_better else b.magnitude < a.magnitude
-        if worse and b.op is not None:
+        if worse_than(row.previous, r.pv) and r.pv.op is not None:
+            lower_is_better = r.pv.op in ("≤", "<")
             verb = "提高" if lower_is_better else "降低"
             yield ctx.finding("C01", f"{r.label}：指标值由上年的“{row.previous}”{verb}为“{row.value}”，没有写变动原因。",
                               fix="写明变动原因（如任务量调整、资金减少），或恢复上年目标", row=r, field="change_reason")
@@ -41,16 +48,8 @@ def c02_dropped(ctx: Context):
 def c03_below_last_actual(ctx: Context):
     for r in ctx.rows:
         row = r.row
-        if not row.previous_actual:
-            continue
-        a, b = parse(row.previous_actual), r.pv
-        if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or a.unit != b.unit:
-            continue
-        if a.magnitude is None or b.magnitude is None:
-            continue
-        lower_is_better = b.op in ("≤", "<")
-        below = b.magnitude > a.magnitude if lower_is_better else b.magnitude < a.magnitude
-        if below and not (row.change_reason or "").strip():
+        lower_is_better = r.pv.op in ("≤", "<")
+        if worse_than(row.previous_actual, r.pv) and not (row.change_reason or "").strip():
             yield ctx.finding("C03", f"{r.label}：本年目标“{row.value}”{'宽于' if lower_is_better else '低于'}"
                                      f"上年实际完成值“{row.previous_actual}”。",
                               fix=f"目标不低于上年实际完成（如“{'≤' if lower_is_better else '≥'}{row.previous_actual}”），"
