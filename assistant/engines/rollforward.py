@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..core.change import change_label  # noqa: F401  (re-exported for callers of roll_forward)
 from ..core.library import dice
 from ..core.model import Draft, FormType, Indicator, Kind, Origin
 from ..core.profiles import guess_profile, resolve
-from ..core.change import change_label  # noqa: F401  (re-exported for callers of roll_forward)
 from ..core.values import ValueKind, parse
 
 CARRIED = "沿用上年，待确认"
