@@ -25,7 +25,7 @@ from ..core.patch import PatchError, apply_ops
 from ..core.profiles import all_profiles, get_profile, guess_profile
 from ..core.validator import apply_fix, fix_all, validate
 from ..engines import Engine, EngineError, get_engine
-from ..engines.offline.commands import HELP, parse_command
+from ..engines.offline.commands import parse_command
 from ..core.library import load_library
 from ..core.values import format_amount
 from .store import DraftStore
@@ -229,17 +229,6 @@ def export_name(draft: Draft) -> str:
     parts = [h.unit or h.department or "", str(h.year or ""), what]
     name = "_".join(p for p in parts if p)
     return re.sub(r"[\\/:*?\"<>|\s]+", "_", name)[:80]
-
-
-def _is_filled_form(data: bytes, name: str) -> bool:
-    """A Word file holding a filled indicator table (read as a form), not a description (drafted from)."""
-    from ..core.io.forms import read_form_bytes
-
-    try:
-        read_form_bytes(data, name)
-    except FormatError:
-        return False
-    return True
 
 
 class AppService:
@@ -727,19 +716,19 @@ class AppService:
             if p.stat().st_size > MAX_UPLOAD:
                 return self.view(draft_id, error="文件超过 10 MB。")
             data = read_bytes(p)
-            if p.suffix.lower() == ".docx" and not _is_filled_form(data, name):
-                return self.draft_from_text(owner, draft_id, docx_text(data))
-            if p.suffix.lower() in (".txt", ".md"):
+            suffix = p.suffix.lower()
+            if suffix in (".txt", ".md"):
                 return self.draft_from_text(owner, draft_id, decode_text(data, name))
-            if p.suffix.lower() == ".pdf":
-                from ..core.io.forms.sources import NoTablesError, pdf_text
+            from ..core.io.forms.sources import NoTablesError, pdf_text
 
-                try:
-                    draft = load_draft_bytes(data, name)
-                except NoTablesError:  # a PDF of prose: draft from its words
-                    return self.draft_from_text(owner, draft_id, pdf_text(data))
-            else:
+            try:  # read once: a Word or PDF file without an indicator table is a description to draft from
                 draft = load_draft_bytes(data, name)
+            except FormatError as e:
+                if suffix == ".docx":
+                    return self.draft_from_text(owner, draft_id, docx_text(data))
+                if isinstance(e, NoTablesError):
+                    return self.draft_from_text(owner, draft_id, pdf_text(data))
+                raise
         except FormatError as e:
             return self.view(draft_id, error=str(e).replace(str(p), name))
         except Exception as e:  # a malformed .docx can raise anything from lxml/zipfile

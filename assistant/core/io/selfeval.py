@@ -107,13 +107,7 @@ def to_workbook(draft: Draft, report: Report | None = None):
         for c, v in enumerate([r.tier1, r.tier2, r.name, r.value, r.actual or "", _n(r.weight), _n(r.score),
                                r.deviation or ""], 1):
             w.put(rr, c, v, align=WRAP if c in (3, 8) else CENTER)
-    t1, t2 = tier_spans(inds)
-    for a, b in t1:
-        if b > a:
-            w.merge(first + a, 1, 1, first + b)
-    for a, b in t2:
-        if b > a:
-            w.merge(first + a, 2, 2, first + b)
+    w.merge_tiers(first, inds)
     w.r = first + len(inds)
     weight, score = _total(draft)
     w.put(w.r, 1, "总分", bold=True, fill=HEAD_FILL, align=CENTER)

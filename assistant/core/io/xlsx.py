@@ -91,6 +91,14 @@ class _Writer:
             col += 2
         self.r += 1
 
+    def merge_tiers(self, first: int, rows: list[Indicator]) -> None:
+        """一级 in column A and 二级 in column B merged over their runs, rows starting at sheet row `first`."""
+        t1, t2 = tier_spans(rows)
+        for col, runs in ((1, t1), (2, t2)):
+            for a, b in runs:
+                if b > a:
+                    self.merge(first + a, col, col, first + b)
+
     def heading(self, text: str) -> None:
         self.put(self.r, 1, text, bold=True, fill=HEAD_FILL, align=Alignment(vertical="center", wrap_text=True))
         self.merge(self.r, 1, NCOLS)
@@ -143,13 +151,7 @@ def _indicator_block(w: _Writer, draft: Draft) -> None:
             w.put(rr, 4, row.value, fill=fill, align=CENTER)
             w.put(rr, 5, row.standard or "", align=CENTER)
             w.put(rr, 6, origin_note(row), fill=fill)
-        t1, t2 = tier_spans(rows)
-        for a, b in t1:
-            if b > a:
-                w.merge(first + a, 1, 1, first + b)
-        for a, b in t2:
-            if b > a:
-                w.merge(first + a, 2, 2, first + b)
+        w.merge_tiers(first, rows)
         w.r = first + len(rows)
     w.r += 1
 
