@@ -333,7 +333,97 @@ def test_start_from_last_years_form(service, tmp_path):
     text = _json.loads((filed / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
     v = service.start_from_last_year("a", str(p), text)
     assert v.error is None and "从上年表格开始" in v.reply and v.draft.header.year == 2024
-    sources = [row[6] for row in v.rows]
-    assert any("上年" in s and "未提及" in s for s in sources) and any("（改）" in s or "（↑）" in s or "（=）" in s for s in sources)
+    assert v.layout.columns[5:7] == ["上年→本年", "变动原因"]
+    by = {row[3]: row for row in v.rows}
+    assert by["服务周期"][5] == "2023.07-2024.01 → 2024.07-2025.01 改"
+    assert any("未提及" in row[8] for row in v.rows) and any("→" in row[5] for row in v.rows)
     bad = service.start_from_last_year("a", str(tmp_path / "none.xlsx"))
     assert bad.error
+
+
+def _rolled(service, tmp_path):
+    import json as _json
+
+    from assistant.core.io import render
+
+    filed = ROOT / "evals" / "cases" / "filed"
+    p = tmp_path / "上年.xlsx"
+    p.write_bytes(render(load_draft(filed / "xiangtan_huanwei_2023_wupaoche.json"), "xlsx"))
+    text = _json.loads((filed / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
+    return service.start_from_last_year("a", str(p), text)
+
+
+def test_only_changed_rows_and_edits_through_the_filter(service, tmp_path):
+    """The filtered grid shows changed rows only; an edit on its line N edits that row, not the draft's Nth."""
+    v = _rolled(service, tmp_path)
+    d = v.draft
+    all_rows, all_ids = v.table()
+    rows, ids = v.table(only_changed=True)
+    assert len(all_rows) == len(d.indicators) and 0 < len(rows) < len(all_rows)
+    assert all(row[5] == "本年新增" or "→" in row[5] for row in rows)
+    assert ids != all_ids[:len(ids)]  # the filter really skips rows, so positions differ
+    target = ids[-1]
+    v2 = service.edit_cell("a", v.draft_id, len(ids) - 1, 6, "环卫作业面积调整", row_ids=ids)
+    assert v2.error is None
+    edited = v2.draft.indicators[v2.draft.row_index(target)]
+    assert edited.change_reason == "环卫作业面积调整"
+    assert [r.change_reason for r in v2.draft.indicators if r.id != target] == [None] * (len(d.indicators) - 1)
+    # the change column is made, not typed
+    v3 = service.edit_cell("a", v.draft_id, 0, 5, "随便", row_ids=ids)
+    assert "自动生成" in v3.reply and v3.draft.indicators == v2.draft.indicators
+    # saving the filtered grid leaves the rows it doesn't show alone
+    rows2, ids2 = v3.table(only_changed=True)
+    rows2[0][4] = "≥99%" if "%" in rows2[0][4] else rows2[0][4]
+    v4 = service.save_table("a", v.draft_id, rows2, row_ids=ids2)
+    assert len(v4.draft.indicators) == len(d.indicators)
+    # a stale line (the row is gone) is refused, never applied to another row
+    all4, ids4 = v4.table()
+    gone = service.save_table("a", v.draft_id, all4[:-1])  # the whole grid minus its last line
+    assert len(gone.draft.indicators) == len(d.indicators) - 1 and gone.draft.row_index(ids4[-1]) is None
+    stale = service.edit_cell("a", v.draft_id, 0, 4, "≥1次", row_ids=[ids4[-1]])
+    assert stale.error and "不在草稿" in stale.error
+
+
+def test_change_reason_clears_the_change_warning(service, tmp_path):
+    v = _rolled(service, tmp_path)
+    rows, ids = v.table()
+    lowered = [i for i, row in enumerate(rows) if row[5].endswith("↓")]
+    if not lowered:  # make one: a ≥ target lowered
+        i = next(i for i, r in enumerate(v.draft.indicators) if r.value.startswith("≥") and r.previous)
+        v = service.edit_cell("a", v.draft_id, i, 4, "≥1", row_ids=ids)
+        lowered = [i]
+    codes = [f.message for f in v.report.findings if "没有写变动原因" in f.message]
+    assert codes
+    v = service.edit_cell("a", v.draft_id, lowered[0], 6, "作业范围缩小", row_ids=ids)
+    assert not [f for f in v.report.findings if "没有写变动原因" in f.message and f.row == lowered[0]]
+
+
+def test_old_downloads_are_removed_and_the_folder_goes_with_the_service(tmp_path):
+    import gc
+    import os
+    import time as _time
+
+    svc = create_service(load_settings(), data_dir=tmp_path / "data")
+    v = svc.chat("a", None, (ROOT / "examples" / "prose-teacher-training-2025.txt").read_text(encoding="utf-8"), [])
+    first = Path(svc.export(v.draft_id, "json"))
+    day_ago = _time.time() - 2 * 24 * 3600
+    os.utime(first.parent, (day_ago, day_ago))
+    second = Path(svc.export(v.draft_id, "csv"))
+    assert second.exists() and not first.parent.exists()
+    folder = svc.export_dir
+    del svc, v
+    gc.collect()
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("message", ["第{n}行变动原因：作业范围调整", "第{n}行的变动原因写成作业范围调整",
+                                     "把第{n}行调整原因改为作业范围调整"])
+def test_change_reason_by_message(service, tmp_path, message):
+    v = _rolled(service, tmp_path)
+    n = next(i for i, r in enumerate(v.draft.indicators, 1) if r.previous is not None)
+    before = v.draft.indicators[n - 1]
+    v2 = service.chat("a", v.draft_id, message.format(n=n), [])
+    after = v2.draft.indicators[n - 1]
+    assert after.change_reason == "作业范围调整" and after.value == before.value
+    assert after.origin is before.origin  # a reason doesn't confirm a carried value
+    assert len(v2.draft.indicators) == len(v.draft.indicators)

@@ -173,6 +173,51 @@ def test_second_draft_and_routing_buttons(app_url, page):
     page.wait_for_function("document.body.innerText.includes('请先输入内容')", timeout=10000)
 
 
+def test_from_last_year_change_column_and_filter(app_url, page, tmp_path):
+    """从上年表格开始 with this year's text: the 上年→本年 column, the changed-rows filter, an edit through it."""
+    import json
+
+    from assistant.core.io import load_draft, render
+
+    filed = ROOT / "evals" / "cases" / "filed"
+    last = tmp_path / "上年申报表.xlsx"
+    last.write_bytes(render(load_draft(filed / "xiangtan_huanwei_2023_wupaoche.json"), "xlsx"))
+    text = json.loads((filed / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
+    page.goto(app_url)
+    page.wait_for_selector("#message textarea", timeout=30000)
+    page.fill("#message textarea", text)
+    with page.expect_file_chooser() as fc:
+        page.click("#from-last-year")
+    fc.value.set_files(str(last))
+    page.wait_for_function("document.querySelector('#draft-table').innerText.includes('上年→本年')", timeout=60000)
+    grid = page.locator("#draft-table").inner_text()
+    assert "2023.07-2024.01 → 2024.07-2025.01" in grid and "未提及" in grid
+    names = page.locator('#draft-table [data-col="3"]')
+    total = names.count()
+    page.locator("#only-changed input").check()
+    page.wait_for_function(f"document.querySelectorAll('#draft-table [data-col=\"3\"]').length < {total}",
+                           timeout=30000)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "from-last-year-filtered.png"), full_page=True)
+    changes = page.locator('#draft-table [data-col="5"]')
+    assert changes.count() >= 1 and all("（未变）" not in changes.nth(i).inner_text() for i in range(changes.count()))
+    # write a 变动原因 on the last line shown: it lands on that row, whatever its place in the whole table
+    last_line = names.count() - 1
+    name = names.nth(last_line).inner_text().strip()
+    page.locator('#draft-table [data-col="6"]').nth(last_line).dblclick()
+    editor = page.locator("#draft-table textarea, #draft-table input").first
+    editor.fill("作业范围调整")
+    editor.press("Enter")
+    page.wait_for_function("document.querySelector('#draft-table').innerText.includes('作业范围调整')", timeout=15000)
+    page.locator("#only-changed input").uncheck()
+    page.wait_for_function(f"document.querySelectorAll('#draft-table [data-col=\"3\"]').length === {total}",
+                           timeout=30000)
+    reasons = page.locator('#draft-table [data-col="6"]')
+    with_reason = [names.nth(i).inner_text().strip() for i in range(total)
+                   if "作业范围调整" in reasons.nth(i).inner_text()]
+    assert with_reason == [name]
+
+
 def _serve(port: int, data_dir: Path):
     import subprocess
     import sys

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 
 from ..config import Settings, browser_secret, with_saved
@@ -17,7 +19,9 @@ def create_service(settings: Settings, db_url: str | None = None, data_dir: Path
     settings = with_saved(settings, data)
     store = DraftStore(db_url or default_url(data))
     # exports are throw-away copies: they go under the system temp directory, not the data directory
-    service = AppService(store, settings, export_dir=Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-")))
+    exports = Path(tempfile.mkdtemp(prefix="indicator-assistant-exports-"))
+    service = AppService(store, settings, export_dir=exports)
+    weakref.finalize(service, shutil.rmtree, exports, True)  # removed when the service goes, or at exit
     service.secret = browser_secret(settings, data)
     service.data_dir = data
     service.settings_admin = settings_admin

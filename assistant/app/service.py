@@ -9,8 +9,10 @@ from functools import lru_cache
 
 import html
 import re
+import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -26,15 +28,54 @@ from ..core.profiles import all_profiles, get_profile, guess_profile
 from ..core.validator import apply_fix, fix_all, validate
 from ..engines import Engine, EngineError, get_engine
 from ..engines.offline.commands import parse_command
+from ..core.change import change_label, changed
 from ..core.library import load_library
 from ..core.values import format_amount
 from .store import DraftStore
 
 COLUMNS = ["目标", "一级指标", "二级指标", "指标名称", "指标值", "绩效标准", "来源"]
 FIELD_OF_COLUMN = {0: "goal", 1: "tier1", 2: "tier2", 3: "name", 4: "value", 5: "standard"}
+# a form rolled forward from last year's shows the change beside the value, and 变动原因 to fill
+ROLLED_COLUMNS = ["目标", "一级指标", "二级指标", "指标名称", "指标值", "上年→本年", "变动原因", "绩效标准", "来源"]
+ROLLED_FIELDS = {0: "goal", 1: "tier1", 2: "tier2", 3: "name", 4: "value", 6: "change_reason", 7: "standard"}
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    columns: list[str]
+    fields: dict[int, str]  # editable column → Indicator field
+    widths: list[str]
+
+    @property
+    def static(self) -> list[int]:
+        return [i for i in range(len(self.columns)) if i not in self.fields]
+
+
+PLAIN = TableLayout(COLUMNS, FIELD_OF_COLUMN, ["6%", "11%", "13%", "27%", "15%", "12%", "16%"])
+ROLLED = TableLayout(ROLLED_COLUMNS, ROLLED_FIELDS, ["5%", "8%", "10%", "19%", "11%", "14%", "11%", "8%", "14%"])
+
+
+def table_layout(draft: Draft | None) -> TableLayout:
+    return ROLLED if draft is not None and draft.rolled_forward else PLAIN
+
+
+def cells_of(r, layout: TableLayout) -> list[str]:
+    if layout is PLAIN:
+        return [str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, r.standard or "", source_label(r)]
+    return [str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, change_cell(r), r.change_reason or "",
+            r.standard or "", source_label(r, with_change=False)]
+
+
+def change_cell(r) -> str:
+    """上年→本年: ≥800人次 → ≥1000人次 ↑ (本年新增 for a row last year's form didn't have)."""
+    label = change_label(r.previous, r.value)
+    if r.previous is None:
+        return "本年新增"
+    return f"{r.previous} → {r.value} {label}" if label != "=" else f"{r.previous}（未变）"
 UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".xls", ".pdf", ".json", ".csv")
 MAX_BATCH = 50  # files reviewed in one upload
 MAX_UPLOAD = 10 * 1024 * 1024
+EXPORT_KEEP_SECONDS = 24 * 3600
 KIND_CHOICES = [("部门整体支出", "department"), ("项目支出", "project")]
 
 
@@ -54,10 +95,20 @@ class View:
 
     @property
     def rows(self) -> list[list[str]]:
+        return self.table()[0]
+
+    @property
+    def layout(self) -> TableLayout:
+        return table_layout(self.draft)
+
+    def table(self, only_changed: bool = False) -> tuple[list[list[str]], list[str]]:
+        """The grid and the id of the row each line shows (a filtered grid shows some rows only)."""
         if not self.draft:
-            return []
-        return [[str(r.goal or ""), r.tier1, r.tier2, r.name, r.value, r.standard or "", source_label(r)]
-                for r in self.draft.indicators]
+            return [], []
+        layout = self.layout
+        shown = [r for r in self.draft.indicators
+                 if not (only_changed and layout is ROLLED) or changed(r.previous, r.value)]
+        return [cells_of(r, layout) for r in shown], [r.id for r in shown]
 
     @property
     def suggested_rows(self) -> list[int]:
@@ -166,17 +217,26 @@ def origin_label(o: Origin) -> str:
     return "⚠ " + ORIGIN_LABELS[o] if o is Origin.SUGGESTED else ORIGIN_LABELS[o]
 
 
-def source_label(r) -> str:
-    """The 来源 column: where the row came from, and for a form rolled forward, last year's value and the change."""
+def source_label(r, with_change: bool = True) -> str:
+    """The 来源 column: where the row came from; for a form rolled forward, what to do with it (and the change,
+    unless the grid shows it in its own column)."""
     label = origin_label(r.origin)
-    if r.previous is not None or (r.note or "").startswith(("本年新增", "沿用上年", "本年文字未提及", "按本年文字")):
-        from ..core.change import change_label
-
+    if with_change and (r.previous is not None or (r.note or "").startswith(ROLL_NOTES)):
         change = change_label(r.previous, r.value)
         label += f"｜上年 {r.previous}（{change}）" if r.previous is not None else "｜本年新增"
-        if r.note and r.note.startswith(("沿用上年", "本年文字未提及")):
-            label += f"｜{r.note}"
+    if r.note and r.note.startswith(("沿用上年", "本年文字未提及")):
+        label += f"｜{r.note}"
     return label
+
+
+ROLL_NOTES = ("本年新增", "沿用上年", "本年文字未提及", "按本年文字")
+
+
+def _row_index(draft: Draft, row: int, row_ids: list[str] | None) -> int | None:
+    """The draft row a grid line shows; None for a line past the end (a new row)."""
+    if row_ids is None:
+        return row if row < len(draft.indicators) else None
+    return draft.row_index(row_ids[row]) if row < len(row_ids) else None
 
 
 def esc(text: str | None) -> str:
@@ -431,13 +491,18 @@ class AppService:
         return self.view(draft_id, out.reply)
 
     # --- table ----------------------------------------------------------------------------------------
-    def edit_cell(self, owner: str, draft_id: str, row: int, col: int, value: str) -> View:
+    def edit_cell(self, owner: str, draft_id: str, row: int, col: int, value: str,
+                  row_ids: list[str] | None = None) -> View:
+        """One cell edited. `row_ids` are the rows the grid showed (a filtered grid shows some rows only)."""
         cur = self.store.current(draft_id)
         if cur is None:
             return self.view(None, error="还没有草稿，无法编辑。")
         draft = cur[1]
-        field = FIELD_OF_COLUMN.get(col)
+        layout = table_layout(draft)
+        field = layout.fields.get(col)
         if field is None:
+            if col < len(layout.columns) and layout.columns[col] == "上年→本年":
+                return self.view(draft_id, "“上年→本年”列按指标值自动生成：请修改“指标值”列，或在“变动原因”列写明原因。")
             return self.view(draft_id, "“来源”列由系统维护：确认建议行请输入“确认第N行”。")
         value = (value or "").strip()
         if field == "goal":
@@ -446,11 +511,14 @@ class AppService:
             new_value: object = int(value) if value else None
         else:
             new_value = value
-        if row >= len(draft.indicators):
+        if row_ids is not None and row < len(row_ids) and draft.row_index(row_ids[row]) is None:
+            return self.view(draft_id, error="这一行已不在草稿中（表格刚刚更新过），请在新表格上再改一次。")
+        index = _row_index(draft, row, row_ids)
+        if index is None:
             ops = [{"op": "add_row", "row": {field: new_value, "name": value if field == "name" else "新指标",
                                               "origin": Origin.USER.value}}]
         else:
-            r = draft.indicators[row]
+            r = draft.indicators[index]
             if str(getattr(r, field) or "") == str(new_value or ""):
                 return self.view(draft_id)
             fields = {field: new_value}
@@ -464,34 +532,44 @@ class AppService:
         self._save(owner, draft_id, new, f"编辑：{'；'.join(changes)[:80]}")
         return self.view(draft_id)
 
-    def save_table(self, owner: str, draft_id: str, rows: list[list[str]]) -> View:
-        """The safety net: reconcile the whole grid with the draft (edits the .edit event may have missed)."""
+    def save_table(self, owner: str, draft_id: str, rows: list[list[str]], row_ids: list[str] | None = None) -> View:
+        """The safety net: reconcile the whole grid with the draft (edits the .edit event may have missed).
+        With `row_ids` (a filtered grid), only the rows shown are compared, and only they can be deleted."""
         cur = self.store.current(draft_id)
         if cur is None:
             return self.view(None, error="还没有草稿。")
         draft = cur[1]
+        layout = table_layout(draft)
+        width = len(layout.columns)
+        shown = [draft.indicators[i] for i in
+                 (draft.row_index(x) for x in (row_ids if row_ids is not None else [r.id for r in draft.indicators]))
+                 if i is not None]
         ops: list[dict] = []
         for i, cells in enumerate(rows):
-            cells = [("" if c is None else str(c)).strip() for c in list(cells) + [""] * 7][:7]
-            if i >= len(draft.indicators):
-                if any(cells[:6]):
-                    ops.append({"op": "add_row", "row": {"goal": int(cells[0]) if cells[0].isdigit() else None,
-                                                          "tier1": cells[1], "tier2": cells[2], "name": cells[3] or "新指标",
-                                                          "value": cells[4], "standard": cells[5] or None,
+            cells = [("" if c is None else str(c)).strip() for c in list(cells) + [""] * width][:width]
+            edited = {fld: cells[col] for col, fld in layout.fields.items()}
+            if i >= len(shown):
+                if any(edited.values()):
+                    goal = edited.pop("goal", "")
+                    ops.append({"op": "add_row", "row": {**{k: v or None for k, v in edited.items()},
+                                                          "goal": int(goal) if goal.isdigit() else None,
+                                                          "name": edited.get("name") or "新指标",
+                                                          "value": edited.get("value", ""),
+                                                          "tier1": edited.get("tier1", ""),
+                                                          "tier2": edited.get("tier2", ""),
                                                           "origin": Origin.USER.value}})
                 continue
-            r = draft.indicators[i]
+            r = shown[i]
             fields = {}
-            for col, fld in FIELD_OF_COLUMN.items():
-                old = str(getattr(r, fld) or "")
-                if cells[col] != old:
-                    fields[fld] = (int(cells[col]) if cells[col].isdigit() else None) if fld == "goal" else cells[col]
+            for fld, text in edited.items():
+                if text != str(getattr(r, fld) or ""):
+                    fields[fld] = (int(text) if text.isdigit() else None) if fld == "goal" else text
             if fields:
                 if {"name", "value", "standard"} & set(fields):
                     fields["origin"] = Origin.USER.value
                 ops.append({"op": "update_row", "row_id": r.id, "fields": fields})
-        if len(rows) < len(draft.indicators):
-            ops += [{"op": "delete_row", "row_id": r.id} for r in draft.indicators[len(rows):]]
+        if len(rows) < len(shown):
+            ops += [{"op": "delete_row", "row_id": r.id} for r in shown[len(rows):]]
         if not ops:
             return self.view(draft_id, "表格与草稿一致，无需保存。")
         try:
@@ -548,8 +626,9 @@ class AppService:
         except EngineError as e:
             return self.view(None, error=f"按本年文字更新失败：{e}")
         did, _ = self.store.create(owner, out.draft, f"从上年表格开始（{p.name}）")
-        return self.view(did, out.summary() + "右侧“来源”列写明上年指标值和变动（↑↓）；标“沿用上年，待确认”的行请确认或修改，"
-                              "本年文字未提及的行请决定保留或删除。导出 Excel 另有“指标值变动情况”表，可填写变动原因。")
+        return self.view(did, out.summary() + "右侧“上年→本年”列写明上年指标值和变动（↑↓），勾选“只看有变动的行”可只看变化；"
+                              "降低的目标请在“变动原因”列写明原因。标“沿用上年，待确认”的行请确认或修改，"
+                              "本年文字未提及的行请决定保留或删除。导出的 Excel、Word 另有“指标值变动情况”表。")
 
     def save_funding(self, owner: str, draft_id: str, rows: list[list]) -> View:
         cur = self.store.current(draft_id) if draft_id else None
@@ -689,7 +768,7 @@ class AppService:
                          str(r.count(Severity.WARNING)), worst])
             ids.append(last)
         read = sum(1 for i in ids if i)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        folder = self._export_folder()
         book = folder / "审核汇总.xlsx"
         book.write_bytes(summary_workbook(results))
         lines = [f"{i}. {row[0]}：" + ("，".join(x for x in (row[1], row[2], f"{row[3]}行，错误{row[4]}项、提示{row[5]}项")
@@ -759,10 +838,21 @@ class AppService:
         if not v.draft:
             return None
         data = render(v.draft, fmt, v.report if fmt in ("xlsx", "docx", "md") else None)
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        folder = self._export_folder()
         out = folder / f"{export_name(v.draft)}.{fmt}"
         out.write_bytes(data)
         return str(out)
+
+    def _export_folder(self) -> Path:
+        """A fresh folder for one download; downloads older than a day are removed (they were fetched long ago)."""
+        cutoff = time.time() - EXPORT_KEEP_SECONDS
+        for old in self.export_dir.iterdir():
+            try:
+                if old.is_dir() and old.stat().st_mtime < cutoff:
+                    shutil.rmtree(old, ignore_errors=True)
+            except OSError:
+                pass
+        return Path(tempfile.mkdtemp(dir=self.export_dir))
 
     def _slot(self):
         return self.model_slots if self.uses_model else _NullCtx()

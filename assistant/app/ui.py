@@ -8,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from .service import COLUMNS, FUNDING_HEADERS, KIND_CHOICES, AppService, View, esc, profile_choices, provider_choices
+from .service import PLAIN, FUNDING_HEADERS, KIND_CHOICES, AppService, View, esc, profile_choices, provider_choices
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES_DIR = ROOT / "examples"
@@ -82,9 +82,11 @@ def build(service: AppService) -> gr.Blocks:
                     long_goal = gr.Textbox(label="长期（实施期）目标", lines=2)
                     goals_box = gr.Textbox(label="年度目标（每行一个）", lines=3, elem_id="goals")
                     head_btn = gr.Button("保存表头和目标", size="sm", elem_id="save-head")
-                table = gr.Dataframe(headers=COLUMNS, datatype=["str"] * len(COLUMNS), type="array", interactive=True,
-                                     static_columns=[6], wrap=True, max_height=360, elem_id="draft-table",
-                                     column_widths=["6%", "11%", "13%", "27%", "15%", "12%", "16%"],
+                only_changed = gr.Checkbox(label="只看有变动的行（与上年相比）", value=False, visible=False,
+                                           elem_id="only-changed")
+                table = gr.Dataframe(headers=PLAIN.columns, datatype=["str"] * len(PLAIN.columns), type="array",
+                                     interactive=True, static_columns=PLAIN.static, wrap=True, max_height=360,
+                                     elem_id="draft-table", column_widths=PLAIN.widths,
                                      label="绩效指标（直接编辑单元格即保存；标“⚠ 建议，待确认”的行需要您填写或确认）")
                 with gr.Row():
                     save_btn = gr.Button("保存表格修改", size="sm")
@@ -131,10 +133,16 @@ def build(service: AppService) -> gr.Blocks:
                     m_out = gr.Markdown(elem_id="model-result")
 
         outs = [chat, sess, browser, table, findings, fix_dd, funding, unit, year, kind, profile, undo_btn, redo_btn,
-                recent, fig_dd, project_name, department, period, attribute, long_goal, goals_box, ask_row, pending]
+                recent, fig_dd, project_name, department, period, attribute, long_goal, goals_box, ask_row, pending,
+                only_changed]
 
         def paint(view: View, state: dict, history: list, owner: str) -> tuple:
-            state = {"owner": owner, "draft_id": view.draft_id}
+            same = view.draft_id and view.draft_id == (state or {}).get("draft_id")
+            layout = view.layout
+            filtered = bool(same and (state or {}).get("only_changed")) and layout.columns != PLAIN.columns
+            rows, ids = view.table(only_changed=filtered)
+            # the grid's line i shows row ids[i]: edits on a filtered grid go to the right row
+            state = {"owner": owner, "draft_id": view.draft_id, "only_changed": filtered, "row_ids": ids}
             if view.error:
                 history = history + [{"role": "assistant", "content": "⚠ " + view.error}]
             elif view.reply:
@@ -144,7 +152,10 @@ def build(service: AppService) -> gr.Blocks:
             saved = [{"role": m["role"], "content": str(m.get("content", ""))[:4000]} for m in history[-40:]
                      if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
             return (history, state, {"owner": owner, "draft_id": view.draft_id or "", "chat": saved},
-                    gr.update(value=view.rows or [[""] * len(COLUMNS)]), view.findings_markdown(),
+                    gr.update(value={"headers": layout.columns, "data": rows or [[""] * len(layout.columns)]},
+                              static_columns=layout.static, column_widths=layout.widths,
+                              datatype=["str"] * len(layout.columns)),
+                    view.findings_markdown(),
                     gr.update(choices=view.fix_choices(), value=None), view.funding_rows() or [["", "", "", ""]],
                     d.header.unit if d else "", str(d.header.year or "") if d else "",
                     d.kind.value if d else None, d.profile if d else None,
@@ -153,7 +164,7 @@ def build(service: AppService) -> gr.Blocks:
                     (h.project_name or "") if h else "", (h.department or "") if h else "", (h.period or "") if h else "",
                     (h.attribute or None) if h else None, (d.long_term_goal or "") if d else "",
                     "\n".join(g.text for g in d.goals) if d else "", gr.update(visible=bool(view.ask)),
-                    view.ask or "")
+                    view.ask or "", gr.update(visible=layout.columns != PLAIN.columns, value=filtered))
 
         def owner_of(state: dict, request: gr.Request | None) -> str:
             if request is not None and getattr(request, "username", None):
@@ -250,7 +261,9 @@ def build(service: AppService) -> gr.Blocks:
         def on_edit(state: dict, history: list, evt: gr.EditData, request: gr.Request):
             owner = owner_of(state, request)
             row, col = evt.index
-            view = service.edit_cell(owner, state.get("draft_id"), int(row), int(col), str(evt.value or ""))
+            ids = state.get("row_ids") if state.get("only_changed") else None
+            view = service.edit_cell(owner, state.get("draft_id"), int(row), int(col), str(evt.value or ""),
+                                     row_ids=ids)
             return paint(view, state, list(history or []), owner)
 
         table.edit(on_edit, [sess, chat], outs, concurrency_limit=16, api_visibility="private")
@@ -258,9 +271,19 @@ def build(service: AppService) -> gr.Blocks:
         def on_save(rows: Any, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)
             data = rows.values.tolist() if hasattr(rows, "values") else (rows or [])
-            return paint(service.save_table(owner, state.get("draft_id"), data), state, list(history or []), owner)
+            ids = state.get("row_ids") if state.get("only_changed") else None
+            return paint(service.save_table(owner, state.get("draft_id"), data, row_ids=ids), state,
+                         list(history or []), owner)
 
         save_btn.click(on_save, [table, sess, chat], outs, api_name="save_table")
+
+        def on_filter(on: bool, state: dict, history: list, request: gr.Request):
+            owner = owner_of(state, request)
+            state = {**(state or {}), "only_changed": bool(on)}
+            view = service.view(state.get("draft_id"))
+            return paint(view, state, list(history or []), owner)
+
+        only_changed.input(on_filter, [only_changed, sess, chat], outs, api_visibility="private")
 
         def on_header(u, y, k, p, state: dict, history: list, request: gr.Request):
             owner = owner_of(state, request)

@@ -29,7 +29,7 @@ from ...core.values import ValueKind, cn_to_int, normalize_text, parse
 
 HELP = """离线可用的修改说法（未配置大模型时）：
 - 改数值：投诉改成不超过15件 · 把满意度那行改成不低于95% · 第三行改为≥95%
-- 改名称或标准：第3行名称改为受训学员满意度 · 第3行绩效标准改为历史标准
+- 改名称或标准：第3行名称改为受训学员满意度 · 第3行绩效标准改为历史标准 · 第3行变动原因写成资金减少
 - 增加：再加一个机扫率的指标 · 补一个成本指标 · 在数量指标下添加：培训人次 ≥500人次
 - 删除：删掉带动就业人数 · 删除第三行
 - 移动：第5行移到质量指标 · 第5行移到第2行
@@ -50,7 +50,7 @@ _VALUE_START = (r"(?:[≥≤=<>＞＜]|不低于|不少于|不小于|不超过|�
                 r"百分之|[\d一二三四五六七八九十两])")
 _FIELDS = {"指标值": "value", "目标值": "value", "数值": "value", "值": "value", "名称": "name", "指标名称": "name",
            "三级指标": "name", "名字": "name", "绩效标准": "standard", "标准": "standard", "取值依据": "standard",
-           "备注": "note"}
+           "备注": "note", "变动原因": "change_reason", "调整原因": "change_reason", "变化原因": "change_reason"}
 _HEADER = {"项目名称": "project_name", "主管部门": "department", "实施单位": "unit", "单位名称": "unit", "单位": "unit",
            "年度": "year", "预算年度": "year", "实施期": "period", "项目期": "period", "项目属性": "attribute"}
 _ROW_WORDS = r"(?:这一?行|那一?行|这一?条|那一?条|这个指标|那个指标|的指标|指标|这项|那项|都|全部)"
@@ -283,6 +283,10 @@ def _parse(t: str, draft: Draft, profile: Profile, library: Library) -> Parsed |
     if m:
         field = "name" if re.search(r"改名为|更名为|重命名为", t) else _FIELDS.get(m.group("field") or "", "value")
         return _set(m.group("ref"), field, m.group("val").strip(), draft, profile)
+    # a text field with a colon: 第2行变动原因：合同期调整 · 服务周期的备注：按合同执行
+    m = re.fullmatch(r"(?P<ref>.+?)(?:的)?(?P<field>变动原因|调整原因|变化原因|备注|绩效标准|取值依据)\s*(?:是|为|[:：])\s*(?P<val>.+)", t)
+    if m:
+        return _set(m.group("ref"), _FIELDS[m.group("field")], m.group("val").strip(), draft, profile)
     m = re.fullmatch(r"(?P<ref>.+?)(?:的指标值)?写(?P<val>" + _VALUE_START + r".*)", t)
     if m and _rows_for(m.group("ref"), draft, profile):
         return _set(m.group("ref"), "value", m.group("val").strip(), draft, profile)
@@ -298,8 +302,12 @@ def _set(ref: str, field: str, val: str, draft: Draft, profile: Profile) -> Pars
         pv = parse(val, timeliness=True)
         if pv.kind in (ValueKind.TEXT, ValueKind.EMPTY) and not re.search(r"（待填）|是|否|达到|完成|提高|提升|优|良", val):
             raise CommandError(f"看懂了要改“{ref}”，但“{val}”不是指标值。指标值写数值，{EXAMPLE}。")
+    val = val.lstrip(":：，, ")
     i = _one(ref, draft, profile, value=val if field == "value" else None)
-    return Parsed([{"op": "update_row", "row_id": draft.indicators[i].id, "fields": {field: val, "origin": Origin.USER.value}}])
+    fields = {field: val}
+    if field in ("name", "value", "standard"):  # a note or a 变动原因 doesn't confirm the row's value
+        fields["origin"] = Origin.USER.value
+    return Parsed([{"op": "update_row", "row_id": draft.indicators[i].id, "fields": fields}])
 
 
 def unknown_reply(text: str) -> str:
