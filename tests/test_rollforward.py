@@ -97,7 +97,7 @@ def test_rolled_forward_from_last_years_self_evaluation():
     assert d.header.year == last.header.year + 1
     assert all(r.score is None and r.weight is None for r in d.indicators)
     assert [r.previous_actual for r in d.indicators] == [r.actual for r in last.indicators]
-    assert d.last_year_rows == [r.name for r in last.indicators]
+    assert [x.name for x in d.last_year_rows] == [r.name for r in last.indicators]
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx", "json"])

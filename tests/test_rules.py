@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.core.findings import Finding, Severity
-from assistant.core.model import Draft, Funding, Kind, Origin, Project, Scope
+from assistant.core.model import Draft, Funding, Kind, LastYearRow, Origin, Project, Scope
 from assistant.core.patch import PatchError
 from assistant.core.validator import RULES, apply_fix, fix_all, rules_table, validate
 
@@ -1811,14 +1811,15 @@ def test_c01_pass():
 
 def test_c02_dropped_from_continuing_project():
     d = clean(attribute="延续")
-    d.last_year_rows = [r.name for r in d.indicators] + ["送教下乡场次"]
+    d.last_year_rows = [LastYearRow(id=r.id, name=r.name) for r in d.indicators] + [LastYearRow(name="送教下乡场次")]
+    d.indicators[0].name = "参训教师人次"  # renamed this year: the same row, not a dropped one
     f = one(d, "C02")
-    assert f.severity is INFO and "送教下乡场次" in f.message
+    assert f.severity is INFO and "送教下乡场次" in f.message and d.indicators[0].name not in f.message
 
 
 def test_c02_pass():
     d = clean(attribute="新增")
-    d.last_year_rows = ["送教下乡场次"]
+    d.last_year_rows = [LastYearRow(name="送教下乡场次")]
     none_of(d, "C02")
     none_of(clean(attribute="延续"), "C02")
 

@@ -209,6 +209,15 @@ class Goal(_Base):
     scope: Scope = Scope.ANNUAL
 
 
+class LastYearRow(_Base):
+    """One row of last year's form, kept when a form is rolled forward (to list rows dropped since)."""
+
+    id: str | None = None  # the carried row's id; None when only the name is known
+    tier2: str = ""
+    name: str
+    value: str = ""
+
+
 class Draft(_Base):
     """A 绩效目标申报表 draft. indicators are kept in form order (goal by goal for department forms)."""
 
@@ -227,7 +236,7 @@ class Draft(_Base):
     execution: Execution | None = None  # 自评表 only
     total_score: float | None = None  # 自评表 总分 as written
     actual_summary: str | None = None  # 自评表: 年度总体目标的实际完成情况
-    last_year_rows: list[str] = Field(default_factory=list)  # names of last year's rows (a form rolled forward)
+    last_year_rows: list[LastYearRow] = Field(default_factory=list)  # last year's rows (a form rolled forward)
     source_text: str | None = None  # the prose the draft was made from
     notes: str | None = None
 
@@ -237,6 +246,20 @@ class Draft(_Base):
         if not v:
             return []
         return [{"text": g} if isinstance(g, str) else g for g in v]
+
+    @field_validator("last_year_rows", mode="before")
+    @classmethod
+    def _last_year(cls, v: Any) -> Any:
+        return [{"name": x} if isinstance(x, str) else x for x in v or []]
+
+    def dropped_since_last_year(self) -> list[LastYearRow]:
+        """Last year's rows no longer in the table (by row id; by name when the id isn't known)."""
+        ids, names = {r.id for r in self.indicators}, {r.name for r in self.indicators}
+        return [x for x in self.last_year_rows if (x.id not in ids if x.id else x.name not in names)]
+
+    @property
+    def rolled_forward(self) -> bool:
+        return bool(self.last_year_rows) or any(r.previous is not None for r in self.indicators)
 
     @field_validator("tasks", mode="before")
     @classmethod

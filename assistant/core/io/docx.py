@@ -196,19 +196,18 @@ def to_document(draft: Draft, report: Report | None = None):
         run.font.color.rgb = RGBColor(0x80, 0x60, 0x00)
     doc.core_properties.keywords = own_marker(draft)  # not printed: lets this tool read its own file back
 
-    if any(r.previous is not None for r in draft.indicators):
-        from ..change import change_label
+    if draft.rolled_forward:
+        from ..change import change_rows
 
         doc.add_page_break()
         _heading(doc, f"{draft.header.year or ''}年度指标值变动情况")
-        rows = draft.indicators
+        rows = change_rows(draft)
         t = _table(doc, len(rows) + 1, 6, [1.0, 2.4, 5.0, 3.0, 3.0, 2.6])
         for j, head in enumerate(["序号", "二级指标", "指标名称", "上年指标值", "本年指标值", "变动/原因"]):
             _write(t.cell(0, j), head, bold=True, center=True, shade=HEAD_SHADE)
-        for i, (r, row) in enumerate(zip(rows, t.rows[1:]), 1):
-            change = change_label(r.previous, r.value) + (f"：{r.change_reason}" if r.change_reason else "")
-            for j, v in enumerate([str(i), r.tier2, r.name, r.previous if r.previous is not None else "（上年无）",
-                                   r.value, change]):
+        for i, (cells, row) in enumerate(zip(rows, t.rows[1:]), 1):
+            tier2, name, before, now, label, reason = cells
+            for j, v in enumerate([str(i), tier2, name, before, now, label + (f"：{reason}" if reason else "")]):
                 _write(row.cells[j], v, center=j in (0, 5), size=9)
 
     if report is not None and report.findings:

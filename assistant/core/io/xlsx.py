@@ -229,7 +229,7 @@ def to_workbook(draft: Draft, report: Report | None = None) -> Workbook:
     ws.page_setup.fitToWidth = 1
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
-    if any(r.previous is not None for r in draft.indicators):
+    if draft.rolled_forward:
         _change_sheet(wb, draft)
     if report is not None:
         _findings_sheet(wb, draft, report)
@@ -238,7 +238,7 @@ def to_workbook(draft: Draft, report: Report | None = None) -> Workbook:
 
 def _change_sheet(wb: Workbook, draft: Draft) -> None:
     """指标值变动情况: last year's value beside this year's, the change, and 变动原因 for the unit to fill."""
-    from ..change import change_label
+    from ..change import change_rows
 
     ws = wb.create_sheet("指标值变动情况")
     w = _Writer(ws)
@@ -249,11 +249,9 @@ def _change_sheet(wb: Workbook, draft: Draft) -> None:
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=7)
     for c, head in enumerate(["序号", "二级指标", "指标名称", "上年指标值", "本年指标值", "变动", "变动原因"], 1):
         w.put(2, c, head, bold=True, fill=HEAD_FILL, align=CENTER)
-    for i, r in enumerate(draft.indicators, 1):
-        label = change_label(r.previous, r.value)
-        fill = SUGGEST_FILL if label in ("↑", "↓", "改", "新增") else None
-        for c, v in enumerate([i, r.tier2, r.name, r.previous if r.previous is not None else "（上年无）", r.value, label,
-                               r.change_reason or ""], 1):
+    for i, cells in enumerate(change_rows(draft), 1):
+        fill = SUGGEST_FILL if cells[4] != "=" else None
+        for c, v in enumerate([i, *cells], 1):
             w.put(2 + i, c, v, align=CENTER if c in (1, 6) else WRAP, fill=fill if c == 6 else None)
     fit_row_heights(ws, widths)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4

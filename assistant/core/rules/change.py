@@ -37,8 +37,7 @@ def c02_dropped(ctx: Context):
     d = ctx.draft
     if not d.last_year_rows or (d.header.attribute or "").strip() not in ("延续", "延续项目", "延续性"):
         return
-    now = {r.row.name for r in ctx.rows}
-    gone = [n for n in d.last_year_rows if n not in now]
+    gone = [x.name for x in d.dropped_since_last_year()]
     if gone:
         yield ctx.finding("C02", f"延续项目本年去掉了上年的指标：{'、'.join(gone[:6])}{'等' if len(gone) > 6 else ''}。",
                           fix="确认这些指标确实不再适用，并在申报说明中写明原因", field="indicators")
