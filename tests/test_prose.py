@@ -451,3 +451,61 @@ def _more_specific(word: str, got: str) -> bool:
                 w != word and (w in f"项目{word}") for w in words):
             return True
     return False
+
+
+# --- this year against last year (roll-forward prose) -------------------------------------------------------------
+
+@pytest.mark.parametrize("verb", ["提高到", "调整为", "调减至", "调增到", "改为", "减少到"])
+@pytest.mark.parametrize("subject, a, b, unit", [("送教下乡活动", "12", "10", "次"), ("数字化扫描页数", "150万", "120万", "页"),
+                                                 ("巡护里程", "1.8万", "2万", "公里")])
+def test_from_to_names_the_thing_before_from(verb, subject, a, b, unit):
+    t = only(f"{subject}由上年的{a}{unit}{verb}{b}{unit}。")
+    assert t.name.startswith(subject) and parse(t.value).magnitude == parse(f"{b}{unit}").magnitude
+    assert unused(f"{subject}由上年的{a}{unit}{verb}{b}{unit}。")[f"{a}{unit}"] == "baseline"
+
+
+@pytest.mark.parametrize("word", ["较上年增加", "比上年增加", "较去年多", "同比增加", "比上年减少"])
+def test_a_change_after_this_years_figure_is_not_a_second_target(word):
+    got = rows(f"高效节水灌溉面积3000亩，{word}1000亩。")
+    assert [v for _, v, _ in got] == ["≥3000亩"]
+    assert unused(f"高效节水灌溉面积3000亩，{word}1000亩。")["1000亩"] == "comparison"
+
+
+def test_a_change_with_its_own_subject_is_a_target():
+    got = rows("线上可办率达到90%，异地就医直接结算率较上年提高5个百分点。")
+    assert [v for _, v, _ in got] == ["≥90%", "≥5个百分点"]
+
+
+@pytest.mark.parametrize("count, unit, noun", [("两", "条", ""), ("两", "项", "工作"), ("三", "个", "方面"), ("两", "项", "内容")])
+def test_the_count_of_a_list_that_follows_is_not_a_target(count, unit, noun):
+    assert rows(f"今年新增{count}{unit}{noun}：") == []
+
+
+def test_a_time_qualifying_who_is_counted_is_not_a_target():
+    assert [v for _, v, _ in rows("安排新入职三年内的青年教师跟岗研修不少于60人。")] == ["≥60人"]
+
+
+def test_money_with_a_decimal_is_not_a_date():
+    assert unused("预算收入合计1912.6万元。", kind="department").get("1912.6") != "date"
+
+
+@pytest.mark.parametrize("clause", ["新增肺结核患者规范管理率，要求达到百分之九十以上。",
+                                    "新增“档案进校园”宣传活动，全年不少于十场。"])
+def test_a_clause_that_names_nothing_takes_the_clause_before(clause):
+    t = only(clause)
+    assert t.name.startswith(("肺结核", "档案进校园")) and "要求" not in t.name and "新增" not in t.name
+
+
+@pytest.mark.parametrize("verb", ["实施适老化改造", "安装燃气报警器"])
+def test_what_is_done_for_the_counted_names_the_row(verb):
+    assert only(f"为200户特殊困难家庭{verb}。").name.startswith(verb)
+
+
+def test_department_funding_without_a_heading():
+    from assistant.core.model import Kind
+    from assistant.engines.offline import OfflineEngine
+
+    d = OfflineEngine().draft("今年部门预算收入合计1912.6万元，全部为财政拨款；支出方面基本支出1348.6万元，项目支出564万元。"
+                              "目标一：社区志愿服务活动全年开展150场以上。", kind=Kind.DEPARTMENT).draft
+    assert [(x.name, x.amount) for x in d.funding.income if x.role == "total"] == [("合计", 1912.6)]
+    assert [(x.name, x.amount) for x in d.funding.expense] == [("基本支出", 1348.6), ("项目支出", 564.0)]

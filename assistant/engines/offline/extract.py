@@ -169,8 +169,11 @@ def extract_funding(text: str, kind: Kind, sections: list[Section]) -> FundingIn
     projects: list[Project] = []
     fund_text = "\n".join(s.text for s in sections if s.kind == "funding")
     unit_hint = "万元" if re.search(r"资金情况[(（]万元[)）]|单位[:：]?万元|（万元）|\(万元\)", text) else None
-    mentions = money_mentions(fund_text, unit_hint) if fund_text else []
     all_mentions = money_mentions(text)
+    if kind is Kind.DEPARTMENT and not fund_text:  # no 资金 heading: the sentences that state the budget lines
+        fund_text = "\n".join(dict.fromkeys(mm.sentence for mm in all_mentions if re.search(
+            r"收入|支出|拨款|预算", mm.label)))
+    mentions = money_mentions(fund_text, unit_hint) if fund_text else []
     used: list[tuple[int, int]] = []
 
     # department blocks: 收入构成 / 支出构成

@@ -45,6 +45,8 @@ REASONS = {
     "duration": "时长，不是目标",
     "basis": "测算依据，不是目标",
     "list_marker": "序号",
+    "comparison": "与上年相比的变化量，目标已另写",
+    "list_count": "列举的条数，不是目标",
 }
 
 
@@ -130,6 +132,8 @@ def is_definition(fig: Figure, clause: str) -> bool:
     right = clause[fig.end:]
     if fig.is_time and re.match(r"\s*(内|以内|之内)[\u4e00-\u9fff]{1,12}?(的)?(比例|率|人数|占比|户数|人次)", right):
         return True  # 3个月内实现就业的比例, 20秒内接通率
+    if fig.is_time and re.match(r"\s*(内|以内|之内|以上|以下)的[\u4e00-\u9fff]", right):
+        return True  # 新入职三年内的青年教师: the time qualifies who is counted
     m = _DEF_RIGHT.match(right)
     if not m:
         return False
@@ -179,9 +183,12 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         return Decision("decoy", "definition")
 
     # baselines
-    if re.match(r"\s*(提高|提升|增加|增长|上升|扩大|下降|降低|减少|压减|压缩|缩短|降)(到|至|为)", right) and re.search(
-            r"(由|从)[^,，。;；由从]{0,12}$", clause[:fig.start]):
+    if re.match(r"\s*(提高|提升|增加|增长|上升|扩大|下降|降低|减少|压减|压缩|缩短|降|调整|调增|调减|调高|调低|变更|改)"
+                r"(到|至|为|成)", right) and re.search(r"(由|从)[^,，。;；由从]{0,12}$", clause[:fig.start]):
         return Decision("baseline", "baseline", {"from_to": True})
+    if fig.unit in ("条", "项", "个", "点", "方面", "类", "块", "件") and re.match(
+            r"\s*(工作|任务|内容|措施|指标|要求|目标|事项|方面|部分)?\s*[:：]", right):
+        return Decision("decoy", "list_count")  # 今年加两条：… — how many items follow
     if fig.kind == "money":
         return _money(fig, clause, left, right, kind=kind, section=section)
     base = _find(_D["baseline"], left, whole=True)

@@ -323,6 +323,8 @@ class _Ctx:
             d = classify(f, text, left, right, kind=self.kind, section=c.section, budget_year=self.year,
                          prior_years=years_before, prev=figs[prev_sep] if prev_sep is not None else None)
             a, b = c.start + f.start, c.start + f.end
+            if d.role == "target" and self._restates_change(c, f, left):
+                d = Decision("baseline", "comparison")  # 3000亩，较上年增加1000亩: the change, not a second target
             if d.role == "funding" and d.category == "budget":
                 d = self._budget(c, f, left, d)
             if d.role == "target" and c.heading and re.fullmatch(CUES["background_headings"], c.heading) \
@@ -348,8 +350,8 @@ class _Ctx:
             elif d.role == "target":
                 self.breakdown_of = None
             if d.role in ("baseline", "decoy") and d.category in ("baseline", "population", "staff", "background") \
-                    and f.kind in ("quantity", "money"):
-                self.background = d
+                    and f.kind in ("quantity", "money") and not d.extra.get("from_to"):
+                self.background = d  # (the first half of a from–to is followed by this year's figure, not more past)
             elif d.role == "target" and (f.op_before or f.op_after or not quiet):
                 self.background = None
             if d.role == "target":
@@ -445,7 +447,8 @@ class _Ctx:
         base_left = left
         # from–to: 由72%提高到80% names the thing before 由
         if prev_sep is not None and figs[prev_sep].kind in ("quantity", "money") and re.search(
-                r"(由|从)[^,，。;；由从]{0,12}$", text[:figs[prev_sep].start]) and re.search(r"(到|至)\s*$", left):
+                r"(由|从)[^,，。;；由从]{0,12}$", text[:figs[prev_sep].start]) and re.search(
+                r"((到|至)|(调整|调增|调减|调高|调低|变更|改|增加|减少|提高|降低|压减|下降)(为|成))(每[\u4e00-\u9fff])?\s*$", left):
             j = prev_sep
             pp = max((k for k in range(j) if figs[k].kind not in ("in_name", "year")), default=None)
             base_left = text[figs[pp].end if pp is not None else 0:figs[j].start]
@@ -555,7 +558,8 @@ class _Ctx:
                     name = name + rp
             name = naming.with_measure(name, unit)
         name = self._with_topic(c, name)
-        if not re.search(r"[\u4e00-\u9fff]{2}", re.sub("(数量|人数|人次|次数|面积|长度|率|量|数)$", "", name)):
+        if not re.search(r"[\u4e00-\u9fff]{2}", re.sub("(数量|人数|人次|次数|面积|长度|率|量|数)$", "", name)) \
+                or re.fullmatch(r"(场次|人次|次数|数量|人数|户数|期数|个数|件数|比例|面积|长度|里程|天数|场数)(（\d+）)?", name):
             name = self._fallback_name(c, name)
         name = naming.trim(name)
         op = self._op(f, name, exact_verb=exact_verb or kind == "service_period")
@@ -580,6 +584,10 @@ class _Ctx:
             before = re.split(r"[:：]", lt)[-2]
             lt = after if re.search(r"[\u4e00-\u9fff]{2}", naming.clean_phrase(after)) else before
         lt = re.split(r"[(（;；+=＋＝]|其中|同时|并且|以及", lt)[-1]
+        adjusted = re.sub(r"((按|按照|根据|依据|结合)[^,，。;；]{1,14}?)?(调整|调增|调减|调高|调低|变更|更改|改)(为|到|至|成)\s*$",
+                          "", lt)
+        if adjusted != lt and naming.clean_phrase(adjusted):
+            lt = adjusted  # 管理人数按实际在册情况调整为7000人: how it was set is not the name
         listed = False
         if "、" in lt and re.fullmatch(r"\s*[\u4e00-\u9fff]{0,6}、\s*", lt):
             lt, listed = "", True  # 覆盖14个乡镇、108个行政村: the next item of a list after a figure
@@ -601,6 +609,14 @@ class _Ctx:
             if naming.clean_phrase(stripped):
                 lt = stripped
         name = naming.clean_phrase(lt)
+        if re.fullmatch(r"要求|确保|力争|争取|保证|务必|必须|力求|计划|预计", name):
+            name = ""  # 要求达到90%: a modal, not what is measured
+        name = re.sub(r"^(要求|确保|力争|争取|务必|力求)(?=[\u4e00-\u9fff]{2})", "", name)
+        if not name and re.search(r"(为|给|帮助|帮)\s*$", lt) and f.kind != "money":
+            act = re.match(r"\s*[\u4e00-\u9fff]{2,12}?((实施|开展|提供|安装|完成|进行|落实|配备|建立)[\u4e00-\u9fff]{2,10}?)"
+                           r"(?=[,，。;；]|$)", right)
+            if act:  # 为200户困难家庭实施适老化改造: what is done for them
+                return act.group(1)
         if per_verb and per_verb not in name:
             name = per_verb + name
         first = naming.cut(right.strip())[0] if right.strip() else ""
@@ -628,6 +644,16 @@ class _Ctx:
                 name = self.last_subject
         return name
 
+    def _restates_change(self, c: _Clause, f, left: str) -> bool:
+        """A change against last year (较上年增加1000亩) after this year's figure of the same measure in the sentence."""
+        if not re.fullmatch(r"[\s,，、（(]*(同比|(较|比|相比)(上年|去年|上年度|上一年|往年)(同期)?)[^,，。;；\d]{0,4}"
+                            r"(增加|减少|提高|降低|下降|增长|上升|多|少|压减|缩短)了?\s*", left):
+            return False  # only a change with no subject of its own restates the figure before it
+        pct = ("%", "个百分点", "百分点")
+        unit = (f.unit or "").split("/")[0]
+        return any(c.sent_start <= t.start < c.start + f.start and t.pattern != "T12" and (
+            (t.pv.unit or "").split("/")[0] == unit or (t.pv.unit in pct and unit in pct)) for t in self.rd.targets)
+
     def _context_subject(self, c: _Clause) -> str:
         """What the sentence is about when a clause names nothing (完成宿舍楼改造（预算85万元），10月底前投入使用)."""
         first = next((t for t in self.rd.targets if c.sent_start <= t.start < c.start and t.pattern not in ("T11", "T12")),
@@ -647,8 +673,12 @@ class _Ctx:
     def _fallback_name(self, c: _Clause, name: str) -> str:
         heading = c.heading if c.heading and not re.fullmatch(CUES["generic_headings"], c.heading) else None
         prev = naming.clean_phrase(self.prev_clause.text) if self.prev_clause and not scan(self.prev_clause.text) else ""
-        topic = heading or self.last_subject or (prev if 2 <= len(prev) <= 10 else "")
+        prev = re.sub(r"^(另外|同时|还要|今年)?(新增|新开展|新设)(?=[\u4e00-\u9fff“”]{4})", "", prev)  # 新增“档案进校园”活动
+        topic = heading or self.last_subject or (prev if 2 <= len(prev) <= 14 else "")
         topic = naming.clean_phrase(topic)
+        if topic and name and (topic.endswith(name) or naming.with_measure(topic, "") == topic and name in ("率", "比例")
+                               and topic.endswith(("率", "比例"))):
+            return topic  # 肺结核患者规范管理率 + 率
         return (topic + name) if topic else (name or "目标值")
 
     def _topic(self, c: _Clause) -> str:
