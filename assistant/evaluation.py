@@ -635,3 +635,107 @@ def review_scores(cases_dir: Path, annotations: Path) -> dict[str, Any]:
     return {"defective_rows": defective, "flagged": flagged, "recall": round(flagged / defective, 4) if defective else 0,
             "clean_rows": clean, "false_errors": false_errors, "clean_with_warnings": warned_clean,
             "missed": missed, "false": false}
+
+
+def same_target(expected: str, got: str) -> bool:
+    """The same target, however written: same number and unit (元/万元 scaled, 3.2万人 = 32000人), the same date
+    for deadlines; an operator may be left out on one side (a bare 1000人次 stated for ≥1000人次); a money
+    standard may say more of its unit (每人每年99元 = 99元/人·年 for 99元/人)."""
+    a, b = parse(expected, timeliness=True), parse(got, timeliness=True)
+    if a.kind is ValueKind.DEADLINE or b.kind is ValueKind.DEADLINE:
+        return a.kind == b.kind and (a.year, a.month, a.day) == (b.year, b.month, b.day)
+    if a.kind is ValueKind.QUANTITY and b.kind is ValueKind.QUANTITY and a.magnitude is not None \
+            and b.magnitude is not None:
+        scale = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+        ua, ub, ma, mb = a.unit or "", b.unit or "", a.magnitude, b.magnitude
+        if ua in scale and ub in scale:
+            ma, mb, ua, ub = ma * scale[ua], mb * scale[ub], "万元", "万元"
+        ops_agree = a.op == b.op or not a.op or not b.op or "=" in (a.op, b.op)
+        (ha, _, pa), (hb, _, pb) = ua.partition("/"), ub.partition("/")
+        refined = ha == hb and ha in scale and pa and pb and (pa.startswith(pb) or pb.startswith(pa))
+        return (ua == ub or refined) and abs(ma - mb) <= 1e-6 * max(1.0, abs(ma)) and ops_agree
+    return re.sub(r"\s", "", expected) == re.sub(r"\s", "", got)
+
+
+def rollforward_scores(folder: Path, engine=None) -> dict[str, Any]:
+    """Roll-forward against hand-typed year pairs (tests/fixtures/year-pairs): last year's form + this year's prose.
+
+    - updated: last year's rows the prose restates, found (by row, not position) with this year's value;
+    - added: new targets of the prose, as a new row whose name holds the expected fragment, with its value;
+    - kept: rows the prose doesn't mention, still there and marked for the user to decide;
+    - precision: of the rows the tool took from the prose (updated or added), the share that are right;
+    - funding: this year's total when the prose states one, last year's kept otherwise."""
+    from .core.io import load_draft_bytes
+    from .core.model import Origin
+    from .engines.rollforward import NOT_MENTIONED, roll_forward
+
+    totals = {k: 0 for k in ("updated", "updated_hit", "added", "added_hit", "kept", "kept_hit", "taken",
+                             "taken_right", "funding", "funding_hit", "year_hit", "pairs")}
+    pairs: list[dict[str, Any]] = []
+    for exp_path in sorted(Path(folder).glob("*-expected.json")):
+        exp = json.loads(exp_path.read_text(encoding="utf-8"))
+        last_path = Path(folder) / exp["last"]
+        last = load_draft_bytes(last_path.read_bytes(), last_path.name)
+        text = (Path(folder) / exp["this_text"]).read_text(encoding="utf-8")
+        d = roll_forward(last, text, engine=engine).draft
+        id_of = {x.name: x.id for x in d.last_year_rows}
+        row_of = {r.id: r for r in d.indicators}
+        issues: list[str] = []
+        right: set[str] = set()
+        for u in exp["updated"]:
+            r = row_of.get(id_of.get(u["last_name"], ""))
+            ok = r is not None and r.origin is Origin.EXTRACTED and same_target(u["value"], r.value)
+            totals["updated"] += 1
+            totals["updated_hit"] += ok
+            if ok:
+                right.add(r.id)
+            else:
+                issues.append(f"未更新 {u['last_name']} → {u['value']}（表中：{r.value if r else '已删'}）")
+        new_rows = [r for r in d.indicators if r.previous is None]
+        for a in exp["added"]:
+            hit = next((r for r in new_rows if r.id not in right and a["name_contains"] in r.name
+                        and same_target(a["value"], r.value)), None)
+            totals["added"] += 1
+            totals["added_hit"] += hit is not None
+            if hit is not None:
+                right.add(hit.id)
+            else:
+                issues.append(f"未新增 {a['name_contains']} {a['value']}")
+        for name in exp["unmentioned"]:
+            r = row_of.get(id_of.get(name, ""))
+            ok = r is not None and r.origin is not Origin.EXTRACTED and r.note == NOT_MENTIONED
+            totals["kept"] += 1
+            totals["kept_hit"] += ok
+            if not ok:
+                issues.append(f"未提及的行处理不对：{name}（{r.value if r else '已删'}）")
+        taken = [r for r in d.indicators if r.origin is Origin.EXTRACTED or r.previous is None]
+        totals["taken"] += len(taken)
+        totals["taken_right"] += sum(r.id in right for r in taken)
+        issues += [f"多取：{r.name} {r.value}" for r in taken if r.id not in right]
+        want = exp.get("funding_total")
+        got = d.budget_wan() if d.budget_wan() is not None else _income_total(d)
+        if want is not None:
+            totals["funding"] += 1
+            ok = got is not None and abs(got - want) < 0.01
+            totals["funding_hit"] += ok
+            if not ok:
+                issues.append(f"资金 {got} ≠ {want}")
+        totals["year_hit"] += d.header.year == exp["this_year"]
+        totals["pairs"] += 1
+        pairs.append({"pair": exp_path.name.removesuffix("-expected.json"), "issues": issues})
+
+    def ratio(a: str, b: str) -> float:
+        return round(totals[a] / totals[b], 4) if totals[b] else 1.0
+
+    return {"totals": totals, "updated_recall": ratio("updated_hit", "updated"),
+            "added_recall": ratio("added_hit", "added"), "kept": ratio("kept_hit", "kept"),
+            "precision": ratio("taken_right", "taken"), "funding": ratio("funding_hit", "funding"),
+            "year": ratio("year_hit", "pairs"), "pairs": pairs}
+
+
+def _income_total(d: Draft) -> float | None:
+    """A department's 收入合计 (or the sum of its income lines when no total is written)."""
+    scale = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}.get(d.funding.unit, 1.0)
+    total = next((x.amount for x in d.funding.income if x.role == "total" and x.amount is not None), None)
+    items = [x.amount for x in d.funding.income if x.role == "item" and x.amount is not None]
+    return total * scale if total is not None else sum(items) * scale if items else None

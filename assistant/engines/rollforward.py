@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.change import change_label  # noqa: F401  (re-exported for callers of roll_forward)
+from ..core.change import _wan, change_label  # noqa: F401  (change_label re-exported for callers)
 from ..core.library import dice
-from ..core.model import Draft, FormType, Indicator, Kind, Origin
+from ..core.model import Draft, FormType, Indicator, Kind, LastYearRow, Origin
 from ..core.profiles import guess_profile, resolve
 from ..core.values import ValueKind, parse
 
@@ -81,7 +81,7 @@ def roll_forward(last: Draft, text: str | None = None, year: int | None = None, 
         for g in d.goals:
             g.text = shift_years(g.text, old_year, new_year) or g.text
         d.long_term_goal = shift_years(d.long_term_goal, old_year, new_year)
-    d.last_year_rows = [r.name for r in last.indicators]
+    d.last_year_rows = [LastYearRow(id=r.id, tier2=r.tier2, name=r.name, value=r.value) for r in last.indicators]
     evaluation = d.form is FormType.SELF_EVAL
     if evaluation:  # last year's 自评表: this year's form is a 申报表; last year's actuals stay beside the targets
         d.form = FormType.TARGET
@@ -108,39 +108,39 @@ def _concept(draft: Draft, r: Indicator) -> str | None:
     return resolve(guess_profile(draft)[0], r.tier1, r.tier2).tier2_concept
 
 
+FROM_FUNDING = ("取自项目资金", "取自项目支出预算")  # rows the drafter derives from the budget, not stated targets
+MATCH = 0.6  # a stated target replaces last year's row when their match scores this much
+
+
 def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int | None) -> None:
     from .offline import OfflineEngine
 
     eng = engine or OfflineEngine()
     new = eng.draft(text, profile=d.profile, kind=d.kind).draft
     stated = [r for r in new.indicators if r.origin is Origin.EXTRACTED]
-    used: set[str] = set()
-    per_concept: dict[str | None, int] = {}
-    for s in stated:
-        per_concept[_concept(new, s)] = per_concept.get(_concept(new, s), 0) + 1
-    for s in stated:
-        concept = _concept(new, s)
-        best, score = None, 0.0
-        candidates = [r for r in d.indicators if r.id not in used and _concept(d, r) == concept
-                      and _family(s.value) == _family(r.previous or r.value)]
-        for r in candidates:
-            sim = dice(s.name, r.name)
-            if s.name in r.name or r.name in s.name:
-                sim += 0.3
-            a, b = parse(s.value), parse(r.previous or r.value)
-            if a.magnitude is not None and a.magnitude == b.magnitude:
-                sim += 0.3  # the same figure as last year: most likely the same indicator
-            if sim > score:
-                best, score = r, sim
-        # one row of this concept last year, one stated this year, measured alike: the same indicator renamed
-        alone = len(candidates) == 1 and per_concept.get(concept) == 1
-        if best is not None and (score >= 0.45 or alone):
-            used.add(best.id)
-            best.value = s.value
+    carried = list(d.indicators)
+    # every stated target against every row of last year's; the best pairs are matched first
+    pairs = sorted(((_match(new, s, d, r), i, j) for i, s in enumerate(stated) for j, r in enumerate(carried)),
+                   key=lambda x: -x[0])
+    taken: dict[int, int] = {}
+    used: set[int] = set()
+    for score, i, j in pairs:
+        if score < MATCH:
+            break
+        if i not in taken and j not in used:
+            taken[i], used = j, used | {j}
+    for i, j in _alone(new, stated, d, carried, taken, used):
+        taken[i], used = j, used | {j}
+    for i, s in enumerate(stated):
+        if i in taken:
+            best = carried[taken[i]]
+            best.value = _keep_unit(s.value, best.previous or best.value)
             best.origin = Origin.EXTRACTED
             best.evidence = s.evidence
             best.note = "按本年文字更新"
             out.replaced.append(best.name)
+        elif (s.note or "").startswith(FROM_FUNDING):
+            continue  # this year's budget is in the funding block; last year's table had no such row
         else:
             row = s.model_copy(deep=True)
             row.previous = None
@@ -149,13 +149,100 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
             d.indicators.append(row)
             out.added.append(row.name)
     for r in d.indicators:
-        if r.note == CARRIED and r.id not in used:
+        if r.note == CARRIED and r.origin is not Origin.EXTRACTED:
             r.note = NOT_MENTIONED
             out.unmentioned.append(r.name)
     if not new.funding.is_empty():
         d.funding = new.funding
     if year and new.header.year and new.header.year != year:
         d.header.year = new.header.year
+
+
+_MEASURE = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度|场次|期数|个数|率|数|量)$")
+
+
+def _core(name: str) -> str:
+    name = re.sub(r"（\d+）$", "", name)  # 次数（2）: the drafter's mark for a second row of the same name
+    return _MEASURE.sub("", name) or name
+
+
+def _coverage(name: str, text: str) -> float:
+    """The share of a name's character pairs found in a sentence (送教下乡活动次数 in 送教下乡活动由12次调整为10次)."""
+    core = _core(name)
+    grams = {core[k:k + 2] for k in range(len(core) - 1)}
+    return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _figure_in(value: str, text: str) -> bool:
+    """Last year's figure written in this year's sentence (由上年的12次调整为10次, 上年3个)."""
+    pv = parse(value)
+    if pv.magnitude is None:
+        return False
+    shown = value[value.find(next((c for c in value if c.isdigit()), "")):]
+    number = re.match(r"[\d.]+", shown)
+    return bool(number) and re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d.])", text) is not None
+
+
+def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
+    """How surely a target stated this year is last year's row `r`: names, last year's figure in the sentence,
+    the same figure, the same 二级 concept and unit. 0 when they measure different things (a rate vs a count)."""
+    before = r.previous or r.value
+    if _family(s.value) != _family(before):
+        return 0.0
+    evidence = s.evidence or ""
+    name = max(dice(_core(s.name), _core(r.name)), 0.8 * _coverage(r.name, evidence))
+    if _core(r.name) in s.name or _core(s.name) in r.name:
+        name = max(name, 0.6)
+    score = name
+    a, b = _wan(parse(s.value)), _wan(parse(before))
+    said_last = a.magnitude != b.magnitude and _figure_in(before, evidence) and name >= 0.3
+    # the same count or sum under the same 二级 (not a rate: 90% and 95% recur everywhere)
+    same_figure = a.magnitude is not None and a.magnitude == b.magnitude and _concept(new, s) == _concept(d, r) \
+        and _family(s.value) != "percent"
+    if name < 0.4 and not said_last and not same_figure:
+        return 0.0  # names too far apart, and nothing else ties them
+    if a.magnitude is not None and a.magnitude == b.magnitude:
+        score += 0.3  # the same figure as last year: most likely the same indicator
+    elif said_last:
+        score += 0.4  # 由上年的12次调整为10次
+    if _concept(new, s) == _concept(d, r):
+        score += 0.15
+    elif name < 0.6:
+        return 0.0  # another 二级 and not plainly the same name
+    if (a.unit or "") == (b.unit or ""):
+        score += 0.1
+    return score
+
+
+def _alone(new: Draft, stated: list[Indicator], d: Draft, carried: list[Indicator], taken: dict[int, int],
+           used: set[int]):
+    """The only row of a 二级 concept last year and the only target of it this year, measured alike and both still
+    unmatched: the same indicator renamed (受益学生人数 ↔ 今年学生大概26500人)."""
+    counts: dict[str | None, list[int]] = {}
+    for i, s in enumerate(stated):
+        counts.setdefault(_concept(new, s), []).append(i)
+    for concept, items in counts.items():
+        rows = [j for j, r in enumerate(carried) if _concept(d, r) == concept]
+        if len(items) != 1 or len(rows) != 1 or items[0] in taken or rows[0] in used:
+            continue
+        s, r = stated[items[0]], carried[rows[0]]
+        a, b = _wan(parse(s.value)), _wan(parse(r.previous or r.value))
+        alike = (a.unit or "") == (b.unit or "") or a.magnitude is not None and a.magnitude == b.magnitude
+        if _family(s.value) == _family(r.previous or r.value) != "time" and alike:
+            yield items[0], rows[0]
+
+
+def _keep_unit(value: str, before: str) -> str:
+    """This year's figure in last year's unit when the text only said less (900元 in a 元/人次 row)."""
+    a, b = parse(value), parse(before)
+    if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or not a.unit or not b.unit \
+            or a.unit == b.unit or a.mult != 1 or b.mult != 1:
+        return value
+    head_a, _, per_a = a.unit.partition("/")
+    head_b, _, per_b = b.unit.partition("/")
+    if head_a == head_b and per_b.startswith(per_a) and len(per_b) > len(per_a) and value.endswith(a.unit):
+        return value[: -len(a.unit)] + b.unit
+    return value
 
 
 def _family(value: str | None) -> str:
