@@ -640,7 +640,8 @@ def review_scores(cases_dir: Path, annotations: Path) -> dict[str, Any]:
 def same_target(expected: str, got: str) -> bool:
     """The same target, however written: same number and unit (元/万元 scaled, 3.2万人 = 32000人), the same date
     for deadlines; an operator may be left out on one side (a bare 1000人次 stated for ≥1000人次); a money
-    standard may say more of its unit (每人每年99元 = 99元/人·年 for 99元/人)."""
+    standard may say more of its unit (每人每年99元 = 99元/人·年 for 99元/人); a yearly count on an annual form is the
+    count (≥1次/年 = ≥1次)."""
     a, b = parse(expected, timeliness=True), parse(got, timeliness=True)
     if a.kind is ValueKind.DEADLINE or b.kind is ValueKind.DEADLINE:
         return a.kind == b.kind and (a.year, a.month, a.day) == (b.year, b.month, b.day)
@@ -652,7 +653,8 @@ def same_target(expected: str, got: str) -> bool:
             ma, mb, ua, ub = ma * scale[ua], mb * scale[ub], "万元", "万元"
         ops_agree = a.op == b.op or not a.op or not b.op or "=" in (a.op, b.op)
         (ha, _, pa), (hb, _, pb) = ua.partition("/"), ub.partition("/")
-        refined = ha == hb and ha in scale and pa and pb and (pa.startswith(pb) or pb.startswith(pa))
+        refined = ha == hb and ha in scale and pa and pb and (pa.startswith(pb) or pb.startswith(pa)) \
+            or ha == hb and {pa, pb} == {"", "年"}  # 每年组织1次 on an annual form: ≥1次/年 = ≥1次
         return (ua == ub or refined) and abs(ma - mb) <= 1e-6 * max(1.0, abs(ma)) and ops_agree
     return re.sub(r"\s", "", expected) == re.sub(r"\s", "", got)
 

@@ -1,8 +1,9 @@
 """Roll-forward on consecutive-year pairs: last year's filed form (xlsx, docx or json, in several templates) and
 this year's prose, against expectations typed by hand from the prose (tests/fixtures/year-pairs*/README.md).
 
-`year-pairs` was written first and used while building; `year-pairs-holdout` was written afterwards by someone
-who saw neither the code nor the first set, and was first measured untouched (figures in the README there).
+`year-pairs` was written first and used while building; `year-pairs-holdout` and then `year-pairs-blind` were
+written afterwards by people who saw neither the code nor the other sets, and each was first measured untouched
+(figures in its README).
 The gates are the figures measured when committed, rounded down; raise them as the tool improves."""
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from .conftest import ROOT
 SETS = {
     "year-pairs": {"updated_recall": 0.95, "added_recall": 0.9, "kept": 0.95, "precision": 0.93, "funding": 1.0,
                    "year": 1.0},
-    "year-pairs-holdout": {"updated_recall": 0.6, "added_recall": 0.7, "kept": 0.95, "precision": 0.55,
+    "year-pairs-holdout": {"updated_recall": 0.95, "added_recall": 0.9, "kept": 0.95, "precision": 0.9,
                            "funding": 1.0, "year": 1.0},
+    "year-pairs-blind": {"updated_recall": 0.7, "added_recall": 0.95, "kept": 0.95, "precision": 0.65,
+                         "funding": 0.75, "year": 1.0},
 }
 
 

@@ -118,6 +118,8 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
     eng = engine or OfflineEngine()
     new = eng.draft(text, profile=d.profile, kind=d.kind).draft
     stated = [r for r in new.indicators if r.origin is Origin.EXTRACTED]
+    for r in stated:
+        r.value = _with_year(r.value, year)
     carried = list(d.indicators)
     # every stated target against every row of last year's; the best pairs are matched first
     pairs = sorted(((_match(new, s, d, r), i, j) for i, s in enumerate(stated) for j, r in enumerate(carried)),
@@ -134,13 +136,15 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
     for i, s in enumerate(stated):
         if i in taken:
             best = carried[taken[i]]
-            best.value = _keep_unit(s.value, best.previous or best.value)
+            best.value = _by_change(s, best.previous or best.value) or _keep_unit(s.value, best.previous or best.value)
             best.origin = Origin.EXTRACTED
             best.evidence = s.evidence
             best.note = "按本年文字更新"
             out.replaced.append(best.name)
         elif (s.note or "").startswith(FROM_FUNDING):
             continue  # this year's budget is in the funding block; last year's table had no such row
+        elif any(_restated(s, carried[j]) for j in taken.values()):
+            continue  # the same target said twice (经费96万元 … 经费支出控制在96万元以内)
         else:
             row = s.model_copy(deep=True)
             row.previous = None
@@ -220,7 +224,8 @@ def _alone(new: Draft, stated: list[Indicator], d: Draft, carried: list[Indicato
     unmatched: the same indicator renamed (受益学生人数 ↔ 今年学生大概26500人)."""
     counts: dict[str | None, list[int]] = {}
     for i, s in enumerate(stated):
-        counts.setdefault(_concept(new, s), []).append(i)
+        if not (s.note or "").startswith(FROM_FUNDING):
+            counts.setdefault(_concept(new, s), []).append(i)
     for concept, items in counts.items():
         rows = [j for j, r in enumerate(carried) if _concept(d, r) == concept]
         if len(items) != 1 or len(rows) != 1 or items[0] in taken or rows[0] in used:
@@ -232,12 +237,56 @@ def _alone(new: Draft, stated: list[Indicator], d: Draft, carried: list[Indicato
             yield items[0], rows[0]
 
 
+_CHANGE = re.compile(r"(?:比|较)(?:上年|去年|上年度)[^,，。;；\d]{0,4}?(?P<dir>增加|增长|提高|多|减少|降低|下降|少|压减)了?\s*"
+                     r"(?P<num>\d+(?:\.\d+)?)")
+
+
+def _by_change(s: Indicator, before: str) -> str | None:
+    """This year's value from a change against last year (比上年减少4场 on a ≥24场 row → ≥20场), when the text
+    gives only the change."""
+    pv, old = parse(s.value), parse(before)
+    m = _CHANGE.search(s.evidence or "")
+    if not m or pv.magnitude is None or old.magnitude is None or old.kind is not ValueKind.QUANTITY \
+            or float(m.group("num")) != pv.magnitude or (pv.unit or "") != (old.unit or "") or old.mult != pv.mult:
+        return None
+    if re.search(rf"(达到|达|增至|减至|降至|为)\s*[\d.]+\s*{re.escape(pv.unit or '')}", (s.evidence or "")[m.end():]):
+        return None  # 比上年增加500人次，达到7000人次: this year's figure is written too
+    sign = -1 if m.group("dir") in ("减少", "降低", "下降", "少", "压减") else 1
+    new = old.magnitude + sign * pv.magnitude
+    if new < 0:
+        return None
+    number = f"{new:g}"
+    return f"{old.op or ''}{number}{old.unit or ''}"
+
+
+def _with_year(value: str, year: int | None) -> str:
+    """A deadline written without its year (9月底前装完) is this year's."""
+    if not year:
+        return value
+    pv = parse(value, timeliness=True)
+    if pv.kind is ValueKind.DEADLINE and pv.year is None and re.match(r"\d{1,2}月", value):
+        return f"{year}年{value}"
+    return value
+
+
+def _restated(s: Indicator, row: Indicator) -> bool:
+    """`s` says again what a row already updated from the text says: the same value, a similar name."""
+    return parse(s.value).magnitude is not None and _wan(parse(s.value)) == _wan(parse(row.value)) \
+        and dice(_core(s.name), _core(row.name)) >= 0.4
+
+
 def _keep_unit(value: str, before: str) -> str:
     """This year's figure in last year's unit when the text only said less (900元 in a 元/人次 row)."""
     a, b = parse(value), parse(before)
+    if a.kind is ValueKind.QUANTITY and b.kind is ValueKind.QUANTITY and a.magnitude == 0 == b.magnitude \
+            and a.op == b.op:
+        return before  # 零发生 in a row counted in 次: the same zero
     if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or not a.unit or not b.unit \
             or a.unit == b.unit or a.mult != 1 or b.mult != 1:
         return value
+    if a.unit == "个" and _family(before) == "count" and len(b.unit) <= 2 and "/" not in b.unit \
+            and value.endswith(a.unit):
+        return value[:-1] + b.unit  # 34个食品大类 in a row counted in 类: 个 is the generic measure word
     head_a, _, per_a = a.unit.partition("/")
     head_b, _, per_b = b.unit.partition("/")
     if head_a == head_b and per_b.startswith(per_a) and len(per_b) > len(per_a) and value.endswith(a.unit):

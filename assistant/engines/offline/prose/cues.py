@@ -160,7 +160,8 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
     if k == "in_name":
         return Decision("decoy", "in_name")
     if k in ("deadline", "recurring", "half"):
-        if re.search(r"(截至|截止|到|至)\s*$", left) and not re.match(r"\s*(前|之前)", right):
+        if re.search(r"(截至|截止|到|至)\s*$", left) and not re.match(r"\s*(前|之前)", right) \
+                and not re.search(r"(提前|推迟|延后|调整|改|放宽|延长)(到|至)\s*$", left):
             return Decision("decoy", "date")
         if k == "half" and not (re.match(r"\s*(前|之前|以前|内)", right) or re.match(CUES["completion_after_date"],
                                                                                  right)):
@@ -284,6 +285,8 @@ def _money(fig: Figure, clause: str, left: str, right: str, *, kind: str, sectio
     budget = _find(_M["budget"], near)
     payout = _find(_M["payout"], near)
     src = _source(near)
+    if not src and not output and re.search(r"资金来源|来源为|来源是|资金构成", plain):
+        src = ("资金来源", 0)  # 资金来源：中央自然灾害救灾资金60万元 — each line after the heading is a source
     if src and not output:
         return Decision("funding", "funding", {"source": src[0]})
     if payout and "贷款" in near[payout[1] - len(payout[0]):]:

@@ -161,6 +161,8 @@ _ZERO_LEAD = re.compile(rf"(?P<lead>不发生|未发生|杜绝|不出现|避免�
                         rf"(?P<event>[^,，;；。:：]{{0,22}}?(?:{_EVENTS}))")
 _ZERO_VERB = re.compile(rf"(?P<event>[\u4e00-\u9fff“”\"]{{2,14}}?)\s*[“\"]?零(?P<ev>{_EVENTS}|发生|发案)[”\"]?")
 _ZERO_TRAIL = re.compile(r"(?P<event>[\u4e00-\u9fff“”\"、]{2,18}?)\s*[:：]?\s*(?:实现)?[“\"]?(?P<trail>为零|为0(?![\d.])|清零|零发生)[”\"]?")
+_FULL_COVER = re.compile(r"(?P<subj>[\u4e00-\u9fff“”]{2,20}?)\s*(实现|达到|做到)?全覆盖")
+_ALL_DONE = re.compile(r"(?P<subj>[\u4e00-\u9fff“”]{2,16}?)(全部|全都|一律)(?P<verb>[\u4e00-\u9fff]{2,6}?)(到位|完毕|办结|完成)")
 _YEAR_END = re.compile(r"(?P<w>年内|年底前|年末前|今年底前|今年内|本年度内|年度内|年底|年末|当年)")
 _COMPLETE = re.compile(r"完成|清零|建成|投入使用|投用|投运|竣工|完工|发放到位|拨付到位|到位|上线|交付|通过验收|验收|办结|出台|印发|制定|"
                        r"启用|开工|落实|发放|拨付|兑现|实现|全覆盖")
@@ -294,8 +296,12 @@ class _Ctx:
             if len(_CLAUSE_SEP.split(self.t.s[c.sent_start:c.sent_end])) > 1 and re.search(
                     CUES["decoys"]["baseline_opening_re"], c.text.strip()):
                 self.sentence_baseline = True
+            if self._past_paragraph(c):
+                self.sentence_baseline = True  # 上年实际完成…，培训…136人次；全年发生…2起: last year's results
         self.prev_clause = prev
         zero_spans = self._zero(c)
+        if not figs:
+            self._everything(c)
         for i, f in enumerate(figs):
             if any(a <= f.start < b for a, b in zero_spans):
                 used.add(i)  # a threshold inside the event's name (不发生造成10人以上伤亡的事故)
@@ -325,8 +331,13 @@ class _Ctx:
             a, b = c.start + f.start, c.start + f.end
             if d.role == "target" and self._restates_change(c, f, left):
                 d = Decision("baseline", "comparison")  # 3000亩，较上年增加1000亩: the change, not a second target
+            if d.role == "funding" and d.category == "budget" and re.search(
+                    r"(资金来源|经费来源|资金构成)\s*[:：][^。;；]*$", self.t.s[max(0, c.sent_start - 8):c.start + f.start]):
+                d = Decision("funding", "funding", {"source": naming.clean_phrase(left)[-12:]})  # 资金来源：中央…60万元
             if d.role == "funding" and d.category == "budget":
                 d = self._budget(c, f, left, d)
+                if d.role == "target" and self._restates_change(c, f, left):
+                    d = Decision("baseline", "comparison")  # 经费92万元，较上年增加6万元
             if d.role == "target" and c.heading and re.fullmatch(CUES["background_headings"], c.heading) \
                     and f.kind not in ("deadline", "recurring", "half"):
                 d = Decision("decoy", "background")  # 背景：2024年全市人均体育场地面积2.9平方米
@@ -612,7 +623,7 @@ class _Ctx:
         if re.fullmatch(r"要求|确保|力争|争取|保证|务必|必须|力求|计划|预计", name):
             name = ""  # 要求达到90%: a modal, not what is measured
         name = re.sub(r"^(要求|确保|力争|争取|务必|力求)(?=[\u4e00-\u9fff]{2})", "", name)
-        if not name and re.search(r"(为|给|帮助|帮)\s*$", lt) and f.kind != "money":
+        if re.search(r"(为|给|帮助|帮|对)\s*$", left) and f.kind != "money":
             act = re.match(r"\s*[\u4e00-\u9fff]{2,12}?((实施|开展|提供|安装|完成|进行|落实|配备|建立)[\u4e00-\u9fff]{2,10}?)"
                            r"(?=[,，。;；]|$)", right)
             if act:  # 为200户困难家庭实施适老化改造: what is done for them
@@ -644,15 +655,43 @@ class _Ctx:
                 name = self.last_subject
         return name
 
+    _PAST_OPENING = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}[:：])?\s*(上年|去年|上一年|上年度|前年|(?P<y>(?:19|20)\d{2})\s*年度?)"
+                               r"(全年|全县|全市|全区|全镇|我县|我市|我区|我局|我馆|我中心|本单位|项目)?"
+                               r"(实际|共|累计|全年)?[\u4e00-\u9fff]{0,6}?(完成|发生|实现|开展|办理|接待|培训|形势|工作|情况)")
+    _PLAN = re.compile(r"计划|今年|本年|力争|目标|确保|预计|拟|将要|打算|争取|要求|申报|安排在")
+
+    def _past_paragraph(self, c: _Clause) -> bool:
+        """A paragraph that opens on last year (上年实际完成…, 2022年全县森林防火形势…) and plans nothing: every
+        figure in it is last year's."""
+        s = self.t.s
+        start = s.rfind("\n", 0, c.sent_start) + 1
+        end = s.find("\n", c.sent_start)
+        para = s[start:end if end != -1 else len(s)]
+        m = self._PAST_OPENING.match(para)
+        if not m or self._PLAN.search(para):
+            return False
+        year = m.group("y")
+        return not year or (self.year is not None and int(year) < self.year)
+
     def _restates_change(self, c: _Clause, f, left: str) -> bool:
-        """A change against last year (较上年增加1000亩) after this year's figure of the same measure in the sentence."""
+        """A change against last year (较上年增加1000亩) beside this year's figure of the same measure in the sentence:
+        after it (3000亩，较上年增加1000亩) or before it (比上年增加500人次，达到7000人次以上)."""
+        if re.search(_CHANGE_WORDS + r"\s*$", left):
+            after = self.t.s[c.start + f.end:c.sent_end]
+            m = re.match(r"\s*(以上|左右)?\s*[,，]?\s*(全年|总数|总量|总计)?(达到|达|增至|增加到|减至|减少到|降至|为|共)\s*"
+                         r"(不少于|不低于|不超过)?\s*[\d.,]+\s*(万|亿)?\s*(?P<unit>[^\d\s,，。;；]{1,3})", after)
+            if m and m.group("unit").startswith((f.unit or "")[:1] or "\0"):
+                return True
         if not re.fullmatch(r"[\s,，、（(]*(同比|(较|比|相比)(上年|去年|上年度|上一年|往年)(同期)?)[^,，。;；\d]{0,4}"
                             r"(增加|减少|提高|降低|下降|增长|上升|多|少|压减|缩短)了?\s*", left):
             return False  # only a change with no subject of its own restates the figure before it
         pct = ("%", "个百分点", "百分点")
         unit = (f.unit or "").split("/")[0]
-        return any(c.sent_start <= t.start < c.start + f.start and t.pattern != "T12" and (
-            (t.pv.unit or "").split("/")[0] == unit or (t.pv.unit in pct and unit in pct)) for t in self.rd.targets)
+        if any(c.sent_start <= t.start < c.start + f.start and t.pattern != "T12" and (
+                (t.pv.unit or "").split("/")[0] == unit or (t.pv.unit in pct and unit in pct)) for t in self.rd.targets):
+            return True
+        before = self.t.s[c.sent_start:c.start + f.start - len(left)]  # 经费92万元，较上年增加6万元
+        return bool(unit) and f.kind == "money" and re.search(rf"[\d.]+\s*{re.escape(f.mult or '')}{re.escape(unit)}", before) is not None
 
     def _context_subject(self, c: _Clause) -> str:
         """What the sentence is about when a clause names nothing (完成宿舍楼改造（预算85万元），10月底前投入使用)."""
@@ -674,12 +713,25 @@ class _Ctx:
         heading = c.heading if c.heading and not re.fullmatch(CUES["generic_headings"], c.heading) else None
         prev = naming.clean_phrase(self.prev_clause.text) if self.prev_clause and not scan(self.prev_clause.text) else ""
         prev = re.sub(r"^(另外|同时|还要|今年)?(新增|新开展|新设)(?=[\u4e00-\u9fff“”]{4})", "", prev)  # 新增“档案进校园”活动
-        topic = heading or self.last_subject or (prev if 2 <= len(prev) <= 14 else "")
+        if len(prev) > 14:  # 组织康复专业人员上门开展家庭康复指导: the work after the last verb
+            tail = re.split(r"开展|实施|提供|组织|进行|推进|落实", prev)[-1]
+            prev = tail if 2 <= len(tail) <= 14 else prev
+        head = self._sentence_head(c)
+        topic = heading or self.last_subject or (prev if 2 <= len(prev) <= 14 else "") or head
         topic = naming.clean_phrase(topic)
-        if topic and name and (topic.endswith(name) or naming.with_measure(topic, "") == topic and name in ("率", "比例")
-                               and topic.endswith(("率", "比例"))):
-            return topic  # 肺结核患者规范管理率 + 率
+        bare = re.fullmatch(r"率|比例|成本|金额|标准|数量|人数|人次|次数|场次|户数|件数|个数|面积|长度|里程|天数", name or "")
+        if topic and name and (topic.endswith(name) or bare and (naming.has_measure(topic) or topic.endswith(
+                ("度", "标准", "率", "比例", "成本", "费用")))):
+            return topic  # 肺结核患者规范管理率 + 率, 受援人满意度 + 率, 办案补贴标准 + 成本
         return (topic + name) if topic else (name or "目标值")
+
+    def _sentence_head(self, c: _Clause) -> str:
+        """The words a sentence opens with, up to its first figure or comparison (来电法律咨询接待量比上年增加…)."""
+        sent = self.t.s[c.sent_start:c.start]
+        m = re.match(r"[^\d,，。;；:：]*?(?=比上年|较上年|比去年|较去年|同比|由|从|\d|[,，])", sent)
+        head = naming.clean_phrase(m.group(0)) if m else ""
+        head = head.split("、")[-1]
+        return head if 2 <= len(head) <= 14 else ""
 
     def _topic(self, c: _Clause) -> str:
         """What a sentence is about: its heading (养老保险：…) or an opening clause with no figure
@@ -724,9 +776,15 @@ class _Ctx:
             if later:
                 verb_obj = _deadline_object(c.text[later[-1].end:])
         verb_obj = re.sub(r"(到|至|给|向)[\u4e00-\u9fff]*$", "", verb_obj)
+        moved = re.search(r"(提前|推迟|延后|调整|改|放宽|延长)(到|至)\s*$", left)
+        if moved:
+            left = left[:moved.start()]  # 采购入库时间提前到5月底前: the new deadline of what is named before
         subj = naming.clean_phrase(re.split(r"[、(（]", left)[-1]) if left.strip() else ""
         subj = re.sub(r"(于|在|要|应|须|计划|力争|确保|前)$", "", subj)
-        name = _deadline_name(subj, verb_obj) or _deadline_name(self._context_subject(c), verb_obj or "完成") \
+        if moved and subj.endswith(("时间", "时限", "日期")) and not verb_obj:
+            verb_obj = "_"  # the subject already says what is timed
+        name = subj if verb_obj == "_" else _deadline_name(subj, verb_obj)
+        name = name or _deadline_name(subj, verb_obj) or _deadline_name(self._context_subject(c), verb_obj or "完成") \
             or self._fallback_name(c, "完成时间")
         name = naming.trim(name)
         nums = tuple(str(x) for x in (f.year, f.month, f.day) if x)
@@ -751,6 +809,24 @@ class _Ctx:
                            or self._fallback_name(c, "完成时间"))
         self.add(c, name, value, "timeliness", c.start + m.start(), "T9", (str(self.year),) if self.year else (),
                  f"原文为“{m.group('w')}”", timeliness=True)
+
+    def _everything(self, c: _Clause) -> None:
+        """All of them, no figure: 小作坊监督抽检全覆盖 → 小作坊监督抽检覆盖率 =100%; 问题食品全部核查处置到位 →
+        问题食品核查处置率 =100%."""
+        if self.sentence_baseline:
+            return
+        text = re.sub(r"^\s*(\d+|[一二三四五六七八九十]+)\s*[、.．)）]", "", c.text)
+        m = _FULL_COVER.search(text) or _ALL_DONE.search(text)
+        if not m:
+            return
+        subject = naming.clean_phrase(re.sub(r"^(新增|另外|同时|并)?(对|为|在)?", "", m.group("subj")))
+        subject = re.sub(r"^(全区|全县|全市|全镇|全乡|辖区|全部)", "", subject)
+        if len(subject) < 2:
+            return
+        name = subject + ("覆盖率" if m.re is _FULL_COVER else m.group("verb") + "率")
+        conc = "quality"
+        self.add(c, naming.trim(name), "=100%", conc, c.start + m.start(), "T23", ("100",),
+                 f"原文为“{m.group(0).strip()}”，取值100%")
 
     def _zero(self, c: _Clause) -> list[tuple[int, int]]:
         """不发生/杜绝/无 + event, X零发生/零损毁, X为零/清零 → =0 rows; returns the spans read."""
@@ -782,9 +858,11 @@ class _Ctx:
                         measure = ""
                     name = naming.trim(event + measure)
                     conc = "ecological" if any(w in name for w in CUES["concepts"]["ecological"]) else "quality"
+                    made = True
+                    if m.group(0).lstrip().startswith("未") and self.sentence_baseline:
+                        continue  # 上年…未发生重特大森林火灾: last year's record, not this year's target
                     self.add(c, name, f"=0{unit}", conc, c.start + m.start(), "T21", ("0",),
                              f"原文为“{m.group(0).strip()}”，取值0")
-                    made = True
                 if made:
                     spans.append((m.start(), m.end()))
         return spans
@@ -850,6 +928,9 @@ def _topic_core(heading: str) -> str:
     return naming.clean_phrase(h)
 
 
+_CHANGE_WORDS = r"(同比|(较|比|相比)(上年|去年|上年度|上一年|往年)(同期)?)[^,，。;；\d]{0,4}(增加|减少|提高|降低|下降|增长|上升|多|少|压减|缩短)了?"
+
+
 def _object_after(right: str) -> str:
     r = re.sub(r"^\s*(及以上|及以下|以上|以下|以内|之内|内|左右|余|多)", "", right)
     r = re.sub(r"[(（][^)）]{0,8}[)）]", "", r)
@@ -863,6 +944,7 @@ def _object_after(right: str) -> str:
                 out and w in CUES["content_verbs"]):
             break
         out += w
+    out = naming._MID_FILLER.sub("", out)  # 10处够了: a remark, not the object
     return out if len(out) >= 2 else ""
 
 
