@@ -6,6 +6,8 @@ import json
 import subprocess
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import sys
 from io import BytesIO
 
@@ -13,6 +15,7 @@ from openpyxl import load_workbook
 
 from assistant.core.io import load_draft, render
 from assistant.core.model import Origin
+from assistant.core.values import parse
 from assistant.core.validator import validate
 from assistant.engines.rollforward import CARRIED, NOT_MENTIONED, roll_forward
 from assistant.core.change import change_label
@@ -123,3 +126,80 @@ def test_change_page_in_word():
     assert "指标值变动情况" in text
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert "上年指标值" in cells and "2023.07-2024.01" in cells and "2024.07-2025.01" in cells
+
+
+# --- generated year pairs -----------------------------------------------------------------------------------------
+# last year's row (name on the form, tier2, unit, operator) and the words this year's prose uses for it
+SUBJECTS = [
+    ("培训中小学教师人次", "数量指标", "人次", "≥", "培训中小学教师"),
+    ("新建农村公路里程", "数量指标", "公里", "≥", "新建农村公路"),
+    ("送戏下乡演出场次", "数量指标", "场", "≥", "送戏下乡演出"),
+    ("免费体检老年人数", "数量指标", "人", "≥", "为老年人免费体检"),
+    ("河道保洁面积", "数量指标", "万平方米", "≥", "河道保洁面积"),
+    ("法律援助案件办理数量", "数量指标", "件", "≥", "办理法律援助案件"),
+    ("疫苗接种剂次", "数量指标", "剂次", "≥", "完成疫苗接种"),
+    ("食品安全抽检批次", "数量指标", "批次", "≥", "开展食品安全抽检"),
+    ("学生营养餐供餐天数", "质量指标", "天", "≥", "学生营养餐供餐天数"),
+    ("人均培训成本", "成本指标", "元/人", "≤", "人均培训成本"),
+]
+TIER1 = {"数量指标": "产出指标", "质量指标": "产出指标", "成本指标": "成本指标"}
+
+
+def _last_year(rows: list[tuple[int, tuple]]):
+    from assistant.core.model import Draft, Header, Indicator, Kind
+
+    return Draft(kind=Kind.PROJECT, header=Header(year=2024, project_name="某县民生综合项目", attribute="延续"),
+                 indicators=[Indicator(tier1=TIER1[t2], tier2=t2, name=name, value=f"{op}{n}{unit}", standard="计划标准")
+                             for n, (name, t2, unit, op, _) in rows])
+
+
+def _sentence(kind: str, words: str, unit: str, op: str, old: int, new: int) -> str:
+    cmp = "不少于" if op == "≥" else "控制在"
+    tail = "以内" if op == "≤" else ""
+    return {
+        "plain": f"今年{words}{cmp}{new}{unit}{tail}",
+        "from_to": f"{words}由上年的{old}{unit}调整为{new}{unit}",
+        "delta": f"{words}比上年{'增加' if new > old else '减少'}{abs(new - old)}{unit}",
+        "filler": f"{words}还是按{new}{unit}{tail or '以上'}",
+    }[kind]
+
+
+@settings(max_examples=int(__import__("os").environ.get("PAIRS_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_generated_year_pairs(data):
+    """Rows restated in any of four ways are updated by meaning, in any order; the others are kept and marked."""
+    picked = data.draw(st.lists(st.sampled_from(range(len(SUBJECTS))), min_size=3, max_size=7, unique=True))
+    olds = data.draw(st.lists(st.integers(10, 900), min_size=len(picked), max_size=len(picked), unique=True))
+    rows = [(n, SUBJECTS[i]) for n, i in zip(olds, picked)]
+    last = _last_year(rows)
+    said = data.draw(st.lists(st.sampled_from(range(len(rows))), min_size=1, max_size=len(rows), unique=True))
+    sentences, expected, used = [], {}, set()
+    for k in said:
+        old, (name, _, unit, op, words) = rows[k]
+        new = data.draw(st.integers(11, 999).filter(lambda x: x not in olds and x not in used))
+        used.add(new)
+        how = data.draw(st.sampled_from(["plain", "from_to", "delta", "filler"] if op == "≥" else ["plain", "from_to"]))
+        sentences.append(_sentence(how, words, unit, op, old, new))
+        expected[name] = parse(f"{new}{unit}").magnitude
+    text = "项目名称：2025年某县民生综合项目。" + "；".join(sentences) + "。"
+    d = roll_forward(last, text).draft
+    by = {r.name: r for r in d.indicators}
+    for name, new in expected.items():
+        assert by[name].origin is Origin.EXTRACTED and parse(by[name].value).magnitude == new, (text, by[name])
+    for old, (name, *_rest) in rows:
+        if name not in expected:
+            assert by[name].note == NOT_MENTIONED and by[name].origin is Origin.SUGGESTED, (text, by[name])
+    assert len(d.indicators) == len(rows), (text, [(r.name, r.value) for r in d.indicators])
+
+
+def test_a_change_alone_and_a_changed_verb_keep_last_years_kind_of_target():
+    from assistant.core.model import Draft, Header, Indicator
+
+    last = Draft(header=Header(year=2023), indicators=[
+        Indicator(tier1="产出指标", tier2="数量指标", name="宣传活动场次", value="≥24场"),
+        Indicator(tier1="成本指标", tier2="成本指标", name="人均慰问标准", value="≤500元/人"),
+        Indicator(tier1="产出指标", tier2="时效指标", name="慰问完成时间", value="2023年2月底前")])
+    out = roll_forward(last, "宣传活动场次比上年减少4场。人均慰问标准由500元提高到600元。慰问于2月底前完成。")
+    by = {r.name: r.value for r in out.draft.indicators}
+    assert by == {"宣传活动场次": "≥20场", "人均慰问标准": "≤600元/人", "慰问完成时间": "2024年2月底前"}
+    assert "资金情况仍是上年的数" not in out.summary()  # last year's form had no funding to carry

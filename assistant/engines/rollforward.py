@@ -30,6 +30,7 @@ class RollOutcome:
     added: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)  # kept from last year, to confirm
     unmentioned: list[str] = field(default_factory=list)  # carried, and this year's text doesn't mention them
+    funding_carried: bool = False  # no budget in this year's text: last year's funding kept, to replace
 
     def summary(self) -> str:
         parts = [f"从上年表格开始：{len(self.draft.indicators)} 行指标"]
@@ -41,6 +42,8 @@ class RollOutcome:
             parts.append(f"沿用上年 {len(self.carried)} 行（标“{CARRIED}”）")
         if self.unmentioned:
             parts.append(f"其中 {len(self.unmentioned)} 行本年文字未提及：{'、'.join(self.unmentioned[:8])}")
+        if self.funding_carried:
+            parts.append("资金情况仍是上年的数，请按本年预算修改")
         return "；".join(parts) + "。"
 
 
@@ -100,6 +103,8 @@ def roll_forward(last: Draft, text: str | None = None, year: int | None = None, 
     d.source_text = text or None
     if text and text.strip():
         _update_from_text(d, text, out, engine, new_year)
+    else:
+        out.funding_carried = not d.funding.is_empty()
     out.carried = [r.name for r in d.indicators if r.note in (CARRIED, NOT_MENTIONED)]
     return out
 
@@ -136,7 +141,8 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
     for i, s in enumerate(stated):
         if i in taken:
             best = carried[taken[i]]
-            best.value = _by_change(s, best.previous or best.value) or _keep_unit(s.value, best.previous or best.value)
+            before = best.previous or best.value
+            best.value = _by_change(s, before) or _keep_op(s, _keep_unit(s.value, before), before)
             best.origin = Origin.EXTRACTED
             best.evidence = s.evidence
             best.note = "按本年文字更新"
@@ -158,6 +164,8 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
             out.unmentioned.append(r.name)
     if not new.funding.is_empty():
         d.funding = new.funding
+    else:
+        out.funding_carried = not d.funding.is_empty()
     if year and new.header.year and new.header.year != year:
         d.header.year = new.header.year
 
@@ -167,6 +175,7 @@ _MEASURE = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度
 
 def _core(name: str) -> str:
     name = re.sub(r"（\d+）$", "", name)  # 次数（2）: the drafter's mark for a second row of the same name
+    name = re.sub(r"(目标|指标|任务)(?=(人数|人次|户数|次数|数量|率|数|量)?$)", "", name)  # 日均客运量目标
     return _MEASURE.sub("", name) or name
 
 
@@ -175,6 +184,10 @@ def _coverage(name: str, text: str) -> float:
     core = _core(name)
     grams = {core[k:k + 2] for k in range(len(core) - 1)}
     return sum(g in text for g in grams) / len(grams) if grams else 0.0
+
+
+def _acronyms(name: str) -> set[str]:
+    return {a.upper() for a in re.findall(r"[A-Za-z][A-Za-z0-9.]+", name)}
 
 
 def _figure_in(value: str, text: str) -> bool:
@@ -195,8 +208,8 @@ def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
         return 0.0
     evidence = s.evidence or ""
     name = max(dice(_core(s.name), _core(r.name)), 0.8 * _coverage(r.name, evidence))
-    if _core(r.name) in s.name or _core(s.name) in r.name:
-        name = max(name, 0.6)
+    if _core(r.name) in s.name or _core(s.name) in r.name or _acronyms(s.name) & _acronyms(r.name):
+        name = max(name, 0.6)  # 日均客运量 in 城乡公交日均客运量; COD削减量 and 化学需氧量（COD）年削减量
     score = name
     a, b = _wan(parse(s.value)), _wan(parse(before))
     said_last = a.magnitude != b.magnitude and _figure_in(before, evidence) and name >= 0.3
@@ -210,9 +223,7 @@ def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
     elif said_last:
         score += 0.4  # 由上年的12次调整为10次
     if _concept(new, s) == _concept(d, r):
-        score += 0.15
-    elif name < 0.6:
-        return 0.0  # another 二级 and not plainly the same name
+        score += 0.15  # (forms file the same measure under different 二级, so another 二级 only loses this)
     if (a.unit or "") == (b.unit or ""):
         score += 0.1
     return score
@@ -238,7 +249,7 @@ def _alone(new: Draft, stated: list[Indicator], d: Draft, carried: list[Indicato
 
 
 _CHANGE = re.compile(r"(?:比|较)(?:上年|去年|上年度)[^,，。;；\d]{0,4}?(?P<dir>增加|增长|提高|多|减少|降低|下降|少|压减)了?\s*"
-                     r"(?P<num>\d+(?:\.\d+)?)")
+                     r"(?P<num>\d+(?:\.\d+)?)\s*(?P<mult>万|亿)?")
 
 
 def _by_change(s: Indicator, before: str) -> str | None:
@@ -246,8 +257,9 @@ def _by_change(s: Indicator, before: str) -> str | None:
     gives only the change."""
     pv, old = parse(s.value), parse(before)
     m = _CHANGE.search(s.evidence or "")
+    scale = {"万": 10_000, "亿": 100_000_000}.get(m.group("mult") or "", 1) if m else 1
     if not m or pv.magnitude is None or old.magnitude is None or old.kind is not ValueKind.QUANTITY \
-            or float(m.group("num")) != pv.magnitude or (pv.unit or "") != (old.unit or "") or old.mult != pv.mult:
+            or abs(float(m.group("num")) * scale - pv.magnitude) > 1e-9 or (pv.unit or "") != (old.unit or ""):
         return None
     if re.search(rf"(达到|达|增至|减至|降至|为)\s*[\d.]+\s*{re.escape(pv.unit or '')}", (s.evidence or "")[m.end():]):
         return None  # 比上年增加500人次，达到7000人次: this year's figure is written too
@@ -255,8 +267,23 @@ def _by_change(s: Indicator, before: str) -> str | None:
     new = old.magnitude + sign * pv.magnitude
     if new < 0:
         return None
-    number = f"{new:g}"
+    wan = old.mult == 10_000 and "万" in before
+    number = f"{new / 10_000:g}万" if wan else f"{new:g}"
     return f"{old.op or ''}{number}{old.unit or ''}"
+
+
+def _keep_op(s: Indicator, value: str, before: str) -> str:
+    """A change verb is not the kind of target (人均标准由500元提高到600元 in a ≤ row stays ≤600元)."""
+    pv, old = parse(value), parse(before)
+    ev = s.evidence or ""
+    if pv.kind is not ValueKind.QUANTITY or not old.op or not pv.op or old.op == pv.op or "=" in (old.op, pv.op):
+        return value
+    number = re.search(r"\d", value)
+    up = re.search(r"(提高|提升|增加|增长|上调|调增)(到|至|为|成)", ev)
+    down = re.search(r"(降低|下降|减少|压减|压缩|缩短|下调|调减)(到|至|为|成)", ev)
+    if number and (pv.op in ("≥", ">") and up or pv.op in ("≤", "<") and down):
+        return old.op + value[number.start():]
+    return value
 
 
 def _with_year(value: str, year: int | None) -> str:

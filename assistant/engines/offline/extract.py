@@ -100,7 +100,7 @@ _INCOME = (("财政拨款", "财政拨款"), ("一般公共预算", "一般公�
 _EXPENSE = (("基本支出", "基本支出"), ("项目支出", "项目支出"), ("人员经费", "人员经费"), ("公用经费", "日常公用经费"))
 _SOURCE = ("中央", "省级", "省", "市级", "县级", "区级", "本级", "财政资金", "财政拨款", "自筹", "自有", "配套", "补助资金",
            "上级", "其他资金", "债券")
-_TOTAL = ("资金总额", "总投资", "项目预算", "预算资金", "项目资金", "预算数", "项目金额", "本年度预算", "预算", "安排资金", "拨付",
+_TOTAL = ("资金总额", "总投资", "项目预算", "预算资金", "项目资金", "预算数", "项目金额", "本年度预算", "预算", "安排资金", "安排", "拨付",
           "下达", "资金")
 _BENEFIT_MONEY = ("产值", "收入", "增收", "效益", "节约", "挽回", "带动", "贷款", "研发投入", "销售", "营业额", "新增研发")
 
@@ -253,7 +253,7 @@ def extract_funding(text: str, kind: Kind, sections: list[Section]) -> FundingIn
                 continue
             unit = mm.unit
             if f.total is None and (any(lab.endswith(t) or t in lab for t in _TOTAL) and not any(
-                    w in lab for w in ("中央", "省级", "市级", "县级", "区级", "自筹", "配套", "其中"))):
+                    w in lab for w in ("中央", "省级", "市级", "县级", "区级", "本级", "自筹", "配套", "其中"))):
                 f.total, f.unit = mm.amount, unit
                 used.append((mm.start, mm.start + 1))
                 continue

@@ -184,13 +184,17 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
         return Decision("decoy", "definition")
 
     # baselines
-    if re.match(r"\s*(提高|提升|增加|增长|上升|扩大|下降|降低|减少|压减|压缩|缩短|降|调整|调增|调减|调高|调低|变更|改)"
+    if re.match(r"\s*(提高|提升|增加|增长|上升|扩大|下降|降低|减少|压减|压缩|缩短|降|调整|调增|调减|调高|调低|上调|下调|变更|改)"
                 r"(到|至|为|成)", right) and re.search(r"(由|从)[^,，。;；由从]{0,12}$", clause[:fig.start]):
         return Decision("baseline", "baseline", {"from_to": True})
     if fig.unit in ("条", "项", "个", "点", "方面", "类", "块", "件") and re.match(
             r"\s*(工作|任务|内容|措施|指标|要求|目标|事项|方面|部分)?\s*[:：]", right):
         return Decision("decoy", "list_count")  # 今年加两条：… — how many items follow
     if fig.kind == "money":
+        to = re.fullmatch(r"\s*(提高|提升|增加|上调|下调|调整|调增|调减|降低|下降|减少|压减)(到|至|为|成)\s*", left)
+        head = re.search(r"([^,，。;；由从]*)(由|从)[^,，。;；由从]*$", clause[:fig.start]) if to else None
+        if head:  # 人均慰问标准由500元提高到600元: the sum is what is named before 由
+            left = head.group(1) + left
         return _money(fig, clause, left, right, kind=kind, section=section)
     base = _find(_D["baseline"], left, whole=True)
     if base:

@@ -18,7 +18,12 @@ _UNITS = sorted(CUES["units"]["all"], key=len, reverse=True)
 UNIT_RE = r"/\s*10\s*万|/\s*万|" + "|".join(re.escape(u) for u in _UNITS)
 MONEY_UNITS = ("元", "万元", "亿元", "千元")
 TIME_UNITS = tuple(CUES["units"]["time"])
-_PER = r"/\s*(?:10万|万|\d+\s*万?[\u4e00-\u9fff]{0,2}|[\u4e00-\u9fff]{1,3}(?:\s*[·.]\s*[\u4e00-\u9fff]{1,2})?)"
+# after "/": a known measure word (元/人次, 元/生·天) rather than any characters, so 20元/人调整为 stops at 人
+_PER_WORDS = "|".join(re.escape(u) for u in sorted({u for u in _UNITS if re.fullmatch(r"[\u4e00-\u9fff]{1,3}", u)}
+                                                   | {"生", "车", "校", "村", "学期", "标准间", "床日", "班", "课时", "宗"},
+                                                   key=len, reverse=True))
+_PER_ONE = rf"(?:{_PER_WORDS}|[\u4e00-\u9fff](?![\u4e00-\u9fff]))"
+_PER = rf"/\s*(?:10万|万|\d+\s*万?[\u4e00-\u9fff]{{0,2}}|{_PER_ONE}(?:\s*[·.]\s*{_PER_ONE})?)"
 
 _QTY = re.compile(
     rf"(?P<num>{NUM})(?P<u1>%|‰)?(?:\s*(?P<rsep>-|~|至|到|—)\s*(?P<num2>{NUM}))?\s*(?P<approx>余|多)?\s*"

@@ -334,6 +334,12 @@ class _Ctx:
             if d.role == "funding" and d.category == "budget" and re.search(
                     r"(资金来源|经费来源|资金构成)\s*[:：][^。;；]*$", self.t.s[max(0, c.sent_start - 8):c.start + f.start]):
                 d = Decision("funding", "funding", {"source": naming.clean_phrase(left)[-12:]})  # 资金来源：中央…60万元
+            before_fig = self.t.s[c.sent_start:c.start + f.start]
+            if self.kind == "department" and d.role == "target" and f.kind == "money" and not (
+                    f.op_before or f.op_after) and d.category not in ("per_unit", "benefit_money") and re.search(
+                    r"收入(预算)?(合计|总计)|收入预算|支出预算", before_fig) and before_fig.count("（") <= before_fig.count("）") \
+                    and before_fig.count("(") <= before_fig.count(")"):
+                d = Decision("funding", "funding")  # 收入预算合计…，其中：上级审计专项补助60万元
             if d.role == "funding" and d.category == "budget":
                 d = self._budget(c, f, left, d)
                 if d.role == "target" and self._restates_change(c, f, left):
@@ -459,7 +465,7 @@ class _Ctx:
         # from–to: 由72%提高到80% names the thing before 由
         if prev_sep is not None and figs[prev_sep].kind in ("quantity", "money") and re.search(
                 r"(由|从)[^,，。;；由从]{0,12}$", text[:figs[prev_sep].start]) and re.search(
-                r"((到|至)|(调整|调增|调减|调高|调低|变更|改|增加|减少|提高|降低|压减|下降)(为|成))(每[\u4e00-\u9fff])?\s*$", left):
+                r"((到|至)|(调整|调增|调减|调高|调低|上调|下调|变更|改|增加|减少|提高|降低|压减|下降)(为|成))(每[\u4e00-\u9fff])?\s*$", left):
             j = prev_sep
             pp = max((k for k in range(j) if figs[k].kind not in ("in_name", "year")), default=None)
             base_left = text[figs[pp].end if pp is not None else 0:figs[j].start]
@@ -595,7 +601,7 @@ class _Ctx:
             before = re.split(r"[:：]", lt)[-2]
             lt = after if re.search(r"[\u4e00-\u9fff]{2}", naming.clean_phrase(after)) else before
         lt = re.split(r"[(（;；+=＋＝]|其中|同时|并且|以及", lt)[-1]
-        adjusted = re.sub(r"((按|按照|根据|依据|结合)[^,，。;；]{1,14}?)?(调整|调增|调减|调高|调低|变更|更改|改)(为|到|至|成)\s*$",
+        adjusted = re.sub(r"((按|按照|根据|依据|结合)[^,，。;；]{1,14}?)?(调整|调增|调减|调高|调低|上调|下调|变更|更改|改)(为|到|至|成)\s*$",
                           "", lt)
         if adjusted != lt and naming.clean_phrase(adjusted):
             lt = adjusted  # 管理人数按实际在册情况调整为7000人: how it was set is not the name
@@ -655,10 +661,11 @@ class _Ctx:
                 name = self.last_subject
         return name
 
-    _PAST_OPENING = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}[:：])?\s*(上年|去年|上一年|上年度|前年|(?P<y>(?:19|20)\d{2})\s*年度?)"
+    _PAST_OPENING = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}[:：])?\s*(?:先把|先说|先看|关于|回顾)?\s*"
+                               r"(上年|去年|上一年|上年度|前年|(?P<y>(?:19|20)\d{2})\s*年度?)(的)?"
                                r"(全年|全县|全市|全区|全镇|我县|我市|我区|我局|我馆|我中心|本单位|项目)?"
                                r"(实际|共|累计|全年)?[\u4e00-\u9fff]{0,6}?(完成|发生|实现|开展|办理|接待|培训|形势|工作|情况)")
-    _PLAN = re.compile(r"计划|今年|本年|力争|目标|确保|预计|拟|将要|打算|争取|要求|申报|安排在")
+    _PLAN = re.compile(r"计划|今年|本年|力争|确保|预计|拟|将要|打算|争取|安排在|目标[为是:：]|目标(如下|这样)")
 
     def _past_paragraph(self, c: _Clause) -> bool:
         """A paragraph that opens on last year (上年实际完成…, 2022年全县森林防火形势…) and plans nothing: every
@@ -668,7 +675,7 @@ class _Ctx:
         end = s.find("\n", c.sent_start)
         para = s[start:end if end != -1 else len(s)]
         m = self._PAST_OPENING.match(para)
-        if not m or self._PLAN.search(para):
+        if not m or self._PLAN.search(para) or self.year and f"{self.year}年" in para:
             return False
         year = m.group("y")
         return not year or (self.year is not None and int(year) < self.year)
