@@ -203,3 +203,22 @@ def test_a_change_alone_and_a_changed_verb_keep_last_years_kind_of_target():
     by = {r.name: r.value for r in out.draft.indicators}
     assert by == {"宣传活动场次": "≥20场", "人均慰问标准": "≤600元/人", "慰问完成时间": "2024年2月底前"}
     assert "资金情况仍是上年的数" not in out.summary()  # last year's form had no funding to carry
+
+
+def test_the_change_sheet_is_read_back_with_the_reasons_written_in_excel(tmp_path):
+    """Exported, 变动原因 typed into the Excel sheet, uploaded again: last year's values, reasons and dropped rows."""
+    from assistant.core.io import load_draft_bytes
+
+    last = load_draft(FILED / "xiangtan_huanwei_2023_wupaoche.json")
+    text = json.loads((FILED / "xiangtan_huanwei_2024_wupaoche.json").read_text(encoding="utf-8"))["prose"]
+    d = roll_forward(last, text).draft
+    gone = d.indicators.pop(1)  # the unit deletes a row
+    wb = load_workbook(BytesIO(render(d, "xlsx")))
+    ws = wb["指标值变动情况"]
+    ws.cell(row=3, column=7, value="车辆型号调整")
+    buf = BytesIO()
+    wb.save(buf)
+    back = load_draft_bytes(buf.getvalue(), "本年.xlsx")
+    assert [r.previous for r in back.indicators] == [r.previous for r in d.indicators]
+    assert back.indicators[0].change_reason == "车辆型号调整"
+    assert [x.name for x in back.dropped_since_last_year()] == [gone.name]

@@ -31,6 +31,7 @@ class RollOutcome:
     carried: list[str] = field(default_factory=list)  # kept from last year, to confirm
     unmentioned: list[str] = field(default_factory=list)  # carried, and this year's text doesn't mention them
     funding_carried: bool = False  # no budget in this year's text: last year's funding kept, to replace
+    goal_figures: list[str] = field(default_factory=list)  # 120场→150场: goal texts updated with the rows
 
     def summary(self) -> str:
         parts = [f"从上年表格开始：{len(self.draft.indicators)} 行指标"]
@@ -42,6 +43,8 @@ class RollOutcome:
             parts.append(f"沿用上年 {len(self.carried)} 行（标“{CARRIED}”）")
         if self.unmentioned:
             parts.append(f"其中 {len(self.unmentioned)} 行本年文字未提及：{'、'.join(self.unmentioned[:8])}")
+        if self.goal_figures:
+            parts.append(f"年度目标中的数字已随指标更新：{'、'.join(self.goal_figures[:6])}")
         if self.funding_carried:
             parts.append("资金情况仍是上年的数，请按本年预算修改")
         return "；".join(parts) + "。"
@@ -149,25 +152,44 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
             out.replaced.append(best.name)
         elif (s.note or "").startswith(FROM_FUNDING):
             continue  # this year's budget is in the funding block; last year's table had no such row
-        elif any(_restated(s, carried[j]) for j in taken.values()):
+        elif any(_restated(s, stated[k]) or _same_sentence(s, stated[k]) for k in taken):
             continue  # the same target said twice (经费96万元 … 经费支出控制在96万元以内)
         else:
             row = s.model_copy(deep=True)
             row.previous = None
             row.note = "本年新增"
-            row.goal = s.goal if d.kind is Kind.DEPARTMENT and d.goals else None
+            row.goal = _goal_of(text, s, d) if d.kind is Kind.DEPARTMENT and d.goals else None
             d.indicators.append(row)
             out.added.append(row.name)
     for r in d.indicators:
         if r.note == CARRIED and r.origin is not Origin.EXTRACTED:
             r.note = NOT_MENTIONED
             out.unmentioned.append(r.name)
+    _goal_figures(d, out)
     if not new.funding.is_empty():
         d.funding = new.funding
     else:
         out.funding_carried = not d.funding.is_empty()
     if year and new.header.year and new.header.year != year:
         d.header.year = new.header.year
+
+
+def _goal_figures(d: Draft, out: RollOutcome) -> None:
+    """A goal that quotes last year's figure of a row updated from the text quotes this year's (120场 → 150场)."""
+    for r in d.indicators:
+        if r.origin is not Origin.EXTRACTED or r.previous is None:
+            continue
+        a, b = parse(r.previous), parse(r.value)
+        if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or a.number_text is None \
+                or b.number_text is None or (a.unit or "") != (b.unit or "") or a.magnitude == b.magnitude:
+            continue
+        mult = {10_000: "万", 100_000_000: "亿"}.get(a.mult, "")
+        old = re.compile(rf"(?<![\d.]){re.escape(a.number_text)}\s*{mult}\s*{re.escape(a.unit or '')}(?![\d])")
+        new = f"{b.number_text}{mult if b.mult == a.mult else {10_000: '万', 100_000_000: '亿'}.get(b.mult, '')}{b.unit or ''}"
+        for g in d.goals:
+            if len(old.findall(g.text)) == 1:
+                g.text = old.sub(new, g.text)
+                out.goal_figures.append(f"{a.number_text}{mult}{a.unit or ''}→{new}")
 
 
 _MEASURE = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度|场次|期数|个数|率|数|量)$")
@@ -296,8 +318,34 @@ def _with_year(value: str, year: int | None) -> str:
     return value
 
 
+_GOAL_HEAD = re.compile(r"(?:年度)?目标\s*(?P<n>[一二三四五六七八九十]|\d{1,2})\s*[:：、.．]")
+_CN = "一二三四五六七八九十"
+
+
+def _goal_of(text: str, s: Indicator, d: Draft) -> int | None:
+    """The 年度目标 a new row belongs to: the one the drafter found, else the 目标N heading above its sentence in
+    this year's text, else the goal whose words its sentence shares most."""
+    if s.goal and s.goal <= len(d.goals):
+        return s.goal
+    at = text.find((s.evidence or "")[:12]) if s.evidence else -1
+    heads = [m for m in _GOAL_HEAD.finditer(text) if at < 0 or m.start() < at]
+    if at >= 0 and heads:
+        n = heads[-1].group("n")
+        k = _CN.index(n) + 1 if n in _CN else int(n)
+        if 1 <= k <= len(d.goals):
+            return k
+    grams = {(s.evidence or s.name)[i:i + 2] for i in range(len(s.evidence or s.name) - 1)}
+    overlap = [len(grams & {g.text[i:i + 2] for i in range(len(g.text) - 1)}) for g in d.goals]
+    return overlap.index(max(overlap)) + 1 if max(overlap, default=0) > 0 else None
+
+
+def _same_sentence(s: Indicator, row: Indicator) -> bool:
+    """`s` is the same indicator as a target from the same sentence already matched (每月5次 beside 全年不少于60次)."""
+    return bool(s.evidence) and s.evidence == row.evidence and dice(_core(s.name), _core(row.name)) >= 0.8
+
+
 def _restated(s: Indicator, row: Indicator) -> bool:
-    """`s` says again what a row already updated from the text says: the same value, a similar name."""
+    """`s` says again what a target already matched to last year's row says: the same value, a similar name."""
     return parse(s.value).magnitude is not None and _wan(parse(s.value)) == _wan(parse(row.value)) \
         and dice(_core(s.name), _core(row.name)) >= 0.4
 

@@ -236,11 +236,14 @@ def to_workbook(draft: Draft, report: Report | None = None) -> Workbook:
     return wb
 
 
+CHANGE_SHEET = "指标值变动情况"
+
+
 def _change_sheet(wb: Workbook, draft: Draft) -> None:
     """指标值变动情况: last year's value beside this year's, the change, and 变动原因 for the unit to fill."""
     from ..change import change_rows
 
-    ws = wb.create_sheet("指标值变动情况")
+    ws = wb.create_sheet(CHANGE_SHEET)
     w = _Writer(ws)
     widths = [6, 14, 30, 18, 18, 8, 30]
     for i, width in enumerate(widths, 1):
@@ -368,8 +371,32 @@ def read_own_workbook(data: bytes, path: str) -> Draft | None:
         draft = _read_own(rows, path)
         if profile:
             draft.profile = profile
+        if CHANGE_SHEET in wb.sheetnames:
+            _read_changes(_sheet_rows(wb[CHANGE_SHEET]), draft)
         return draft
     return None
+
+
+def _read_changes(rows: list[list[str]], draft: Draft) -> None:
+    """The 指标值变动情况 sheet of our own export: last year's values, the 变动原因 the unit wrote, dropped rows."""
+    from ..change import DROPPED, NONE_LAST_YEAR
+    from ..model import LastYearRow
+
+    last: list[LastYearRow] = []
+    for r in rows[2:]:
+        r = r + [""] * (7 - len(r))
+        if not r[0].strip().isdigit():
+            continue
+        k, tier2, name, before, now, reason = int(r[0]) - 1, r[1], r[2], r[3], r[4], r[6]
+        if now == DROPPED:
+            last.append(LastYearRow(tier2=tier2, name=name, value=before))
+        elif k < len(draft.indicators) and draft.indicators[k].name == name:
+            row = draft.indicators[k]
+            row.change_reason = reason or None
+            if before != NONE_LAST_YEAR:
+                row.previous = before
+                last.append(LastYearRow(id=row.id, tier2=tier2, name=name, value=before))
+    draft.last_year_rows = last
 
 
 _AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
