@@ -509,3 +509,15 @@ def test_department_funding_without_a_heading():
                               "目标一：社区志愿服务活动全年开展150场以上。", kind=Kind.DEPARTMENT).draft
     assert [(x.name, x.amount) for x in d.funding.income if x.role == "total"] == [("合计", 1912.6)]
     assert [(x.name, x.amount) for x in d.funding.expense] == [("基本支出", 1348.6), ("项目支出", 564.0)]
+
+
+@pytest.mark.parametrize("opening", ["2023年，全县", "上年", "先把2023年的实际情况说一下：全年"])
+def test_last_years_results_are_not_targets_whatever_their_verbs(opening):
+    got = rows(f"项目名称：2024年某项目。\n{opening}脱贫人口人均纯收入达到14230元，受理群众诉求71.3万件。\n今年计划培训农民不少于500人次。",
+               year=2024)
+    assert [v for _, v, _ in got] == ["≥500人次"]
+
+
+def test_a_deadline_moved_from_one_date_to_another():
+    t = only("暑期工程完工时间由8月25日前调整为8月20日前。", year=2025)
+    assert t.value == "2025年8月20日前" and t.name.startswith("暑期工程完工")

@@ -1,8 +1,8 @@
 """Roll-forward on consecutive-year pairs: last year's filed form (xlsx, docx or json, in several templates) and
 this year's prose, against expectations typed by hand from the prose (tests/fixtures/year-pairs*/README.md).
 
-`year-pairs` was written first and used while building; `year-pairs-holdout` and then `year-pairs-blind` were
-written afterwards by people who saw neither the code nor the other sets, and each was first measured untouched
+`year-pairs` was written first and used while building; `year-pairs-holdout`, `year-pairs-blind` and
+`year-pairs-final` were written afterwards, one after another, by people who saw neither the code nor the other sets, and each was first measured untouched
 (figures in its README).
 The gates are the figures measured when committed, rounded down; raise them as the tool improves."""
 
@@ -22,6 +22,8 @@ SETS = {
     "year-pairs-holdout": {"updated_recall": 0.95, "added_recall": 0.9, "kept": 0.95, "precision": 0.9,
                            "funding": 1.0, "year": 1.0},
     "year-pairs-blind": {"updated_recall": 0.85, "added_recall": 0.95, "kept": 0.95, "precision": 0.85,
+                         "funding": 1.0, "year": 1.0},
+    "year-pairs-final": {"updated_recall": 0.9, "added_recall": 0.9, "kept": 0.95, "precision": 0.8,
                          "funding": 1.0, "year": 1.0},
 }
 

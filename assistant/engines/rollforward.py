@@ -226,7 +226,7 @@ def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
     """How surely a target stated this year is last year's row `r`: names, last year's figure in the sentence,
     the same figure, the same 二级 concept and unit. 0 when they measure different things (a rate vs a count)."""
     before = r.previous or r.value
-    if _family(s.value) != _family(before):
+    if _family(s.value, s.name) != _family(before, r.name):
         return 0.0
     evidence = s.evidence or ""
     name = max(dice(_core(s.name), _core(r.name)), 0.8 * _coverage(r.name, evidence))
@@ -359,6 +359,8 @@ def _keep_unit(value: str, before: str) -> str:
     if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or not a.unit or not b.unit \
             or a.unit == b.unit or a.mult != 1 or b.mult != 1:
         return value
+    if a.unit.startswith(b.unit + "/") and b.unit in ("元", "万元") and value.endswith(a.unit):
+        return value[: -len(a.unit)] + b.unit  # 次均住院费用 ≤3100元/次 in a form that wrote ≤3200元
     if a.unit == "个" and _family(before) == "count" and len(b.unit) <= 2 and "/" not in b.unit \
             and value.endswith(a.unit):
         return value[:-1] + b.unit  # 34个食品大类 in a row counted in 类: 个 is the generic measure word
@@ -369,7 +371,9 @@ def _keep_unit(value: str, before: str) -> str:
     return value
 
 
-def _family(value: str | None) -> str:
+def _family(value: str | None, name: str = "") -> str:
+    """What a value measures: time, money per unit or in total, a percentage, a count, text. A sum in a row named
+    人均/户均… is per unit however the form wrote its unit (带动脱贫人口人均增收 ≥800元)."""
     pv = parse(value or "")
     if pv.kind in (ValueKind.DEADLINE, ValueKind.PERIOD):
         return "time"
@@ -377,7 +381,8 @@ def _family(value: str | None) -> str:
     if not unit and pv.mult == 10_000:
         unit = "万元"  # 250万 with no unit: the money it almost always is
     if unit.startswith(("元", "万元", "亿元")):
-        return "money/" + ("per" if "/" in unit else "total")
+        per = "/" in unit or re.search(r"人均|户均|亩均|生均|次均|单位|每", name)
+        return "money/" + ("per" if per else "total")
     if unit in ("%", "‰", "‱"):
         return "percent"
     return "count" if pv.kind is ValueKind.QUANTITY or pv.kind is ValueKind.PLACEHOLDER else "text"

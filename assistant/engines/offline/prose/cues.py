@@ -168,6 +168,9 @@ def classify(fig: Figure, clause: str, left: str, right: str, *, kind: str, sect
             return Decision("decoy", "date")
         if fig.year and budget_year and fig.year < budget_year:
             return Decision("baseline", "baseline")
+        if re.match(r"\s*(调整|改|提前|推迟|延后|放宽|延长|压缩)(到|至|为)", right) and re.search(
+                r"(由|从)[^,，。;；由从]{0,12}$", clause[:fig.start]):
+            return Decision("baseline", "baseline", {"from_to": True})  # 由8月25日前调整为8月20日前
         return Decision("target", "deadline")
     if k in ("date", "year"):
         return Decision("decoy", k)

@@ -246,6 +246,7 @@ class _Ctx:
         self.total_seen = False
         self.money_context = False
         self.sentence_baseline = False
+        self.sentence_past = False  # a sentence or paragraph of last year's results: every figure is last year's
         self.background: Decision | None = None
 
     # --- bookkeeping ---
@@ -296,7 +297,8 @@ class _Ctx:
             if len(_CLAUSE_SEP.split(self.t.s[c.sent_start:c.sent_end])) > 1 and re.search(
                     CUES["decoys"]["baseline_opening_re"], c.text.strip()):
                 self.sentence_baseline = True
-            if self._past_paragraph(c):
+            self.sentence_past = self._past_paragraph(c)
+            if self.sentence_past:
                 self.sentence_baseline = True  # 上年实际完成…，培训…136人次；全年发生…2起: last year's results
         self.prev_clause = prev
         zero_spans = self._zero(c)
@@ -359,6 +361,8 @@ class _Ctx:
                 re.match(r"\s*其中", text) and prev_sep is None or re.match(r"\s*、", left))
             if d.role == "target" and inherit:
                 d = Decision(self.breakdown_of[1].role, self.breakdown_of[1].category)  # parts of a figure above
+            if self.sentence_past and d.role == "target" and f.kind not in ("deadline", "recurring", "half"):
+                d = Decision("baseline", "baseline")  # 2023年，…人均纯收入达到14230元: reached last year
             if self.sentence_baseline and d.role == "target" and not f.op_before and not f.op_after \
                     and f.kind not in ("deadline", "recurring", "half"):
                 d = Decision("baseline", "baseline")
@@ -491,7 +495,7 @@ class _Ctx:
                     name = name if name.endswith(("标准", "定额")) else name + "标准"
                 else:
                     lead_avg = re.search(r"(人均|亩均|户均|生均|场均|次均)", left[-12:])
-                    if lead_avg and not name.startswith(lead_avg.group(1)):
+                    if lead_avg and lead_avg.group(1) not in name:
                         name = lead_avg.group(1) + name
                     name = naming.with_measure(name, f.unit, "cost")
             if re.fullmatch(r"(投入|补助|补贴|奖励|资助|支出|费用|经费|资金)?(成本|标准|金额|经费)?", name) and self.last_subject:
@@ -662,9 +666,9 @@ class _Ctx:
         return name
 
     _PAST_OPENING = re.compile(r"\s*(?:[\u4e00-\u9fff]{0,8}[:：])?\s*(?:先把|先说|先看|关于|回顾)?\s*"
-                               r"(上年|去年|上一年|上年度|前年|(?P<y>(?:19|20)\d{2})\s*年度?)(的)?"
+                               r"(上年|去年|上一年|上年度|前年|(?P<y>(?:19|20)\d{2})\s*年度?)(的|，|,)?"
                                r"(全年|全县|全市|全区|全镇|我县|我市|我区|我局|我馆|我中心|本单位|项目)?"
-                               r"(实际|共|累计|全年)?[\u4e00-\u9fff]{0,6}?(完成|发生|实现|开展|办理|接待|培训|形势|工作|情况)")
+                               r"(实际|共|累计|全年)?[^\n。;；]{0,16}?(完成|发生|实现|开展|办理|接待|培训|受理|形势|工作|情况|达到)")
     _PLAN = re.compile(r"计划|今年|本年|力争|确保|预计|拟|将要|打算|争取|安排在|目标[为是:：]|目标(如下|这样)")
 
     def _past_paragraph(self, c: _Clause) -> bool:
@@ -674,11 +678,15 @@ class _Ctx:
         start = s.rfind("\n", 0, c.sent_start) + 1
         end = s.find("\n", c.sent_start)
         para = s[start:end if end != -1 else len(s)]
-        m = self._PAST_OPENING.match(para)
-        if not m or self._PLAN.search(para) or self.year and f"{self.year}年" in para:
-            return False
-        year = m.group("y")
-        return not year or (self.year is not None and int(year) < self.year)
+        sentence = s[c.sent_start:c.sent_end]  # or a sentence that does (2023年，全县脱贫人口人均纯收入达到14230元…)
+        for text in (para, sentence):
+            m = self._PAST_OPENING.match(text)
+            if not m or self._PLAN.search(text) or self.year and f"{self.year}年" in text:
+                continue
+            year = m.group("y")
+            if not year or (self.year is not None and int(year) < self.year):
+                return True
+        return False
 
     def _restates_change(self, c: _Clause, f, left: str) -> bool:
         """A change against last year (较上年增加1000亩) beside this year's figure of the same measure in the sentence:
@@ -783,9 +791,12 @@ class _Ctx:
             if later:
                 verb_obj = _deadline_object(c.text[later[-1].end:])
         verb_obj = re.sub(r"(到|至|给|向)[\u4e00-\u9fff]*$", "", verb_obj)
-        moved = re.search(r"(提前|推迟|延后|调整|改|放宽|延长)(到|至)\s*$", left)
+        moved = re.search(r"(提前|推迟|延后|调整|改|放宽|延长)(到|至|为)\s*$", left)
         if moved:
             left = left[:moved.start()]  # 采购入库时间提前到5月底前: the new deadline of what is named before
+            before = re.search(r"([^,，。;；由从]*)(由|从)[^,，。;；由从]*$", c.text[:f.start])
+            if not naming.clean_phrase(left) and before:
+                left = before.group(1)  # 完工时间由8月25日前调整为8月20日前
         subj = naming.clean_phrase(re.split(r"[、(（]", left)[-1]) if left.strip() else ""
         subj = re.sub(r"(于|在|要|应|须|计划|力争|确保|前)$", "", subj)
         if moved and subj.endswith(("时间", "时限", "日期")) and not verb_obj:
