@@ -521,3 +521,16 @@ def test_last_years_results_are_not_targets_whatever_their_verbs(opening):
 def test_a_deadline_moved_from_one_date_to_another():
     t = only("暑期工程完工时间由8月25日前调整为8月20日前。", year=2025)
     assert t.value == "2025年8月20日前" and t.name.startswith("暑期工程完工")
+
+
+@pytest.mark.parametrize("bullet", ["- ", "", "1. "])
+def test_goal_headings_without_a_goals_section_make_the_department_goals(bullet):
+    from assistant.core.model import Kind
+    from assistant.engines.offline import OfflineEngine
+
+    text = (f"某街道2025年部门整体支出绩效目标\n\n目标一：社区治理\n{bullet}社区志愿服务活动全年开展150场以上；\n"
+            f"目标二：人居环境\n{bullet}生活垃圾回收利用率提高到40%以上；\n目标三：安全生产\n{bullet}组织应急疏散演练不少于12场。")
+    d = OfflineEngine().draft(text, kind=Kind.DEPARTMENT).draft
+    assert [g.text.split("：")[0] for g in d.goals] == ["社区治理", "人居环境", "安全生产"]
+    by = {r.value: r.goal for r in d.indicators if r.origin.value == "extracted"}
+    assert by == {"≥150场": 1, "≥40%": 2, "≥12场": 3}

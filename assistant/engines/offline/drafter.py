@@ -504,5 +504,15 @@ def _goals(sections, kind: Kind) -> tuple[list[str], str | None]:
             goals.extend(items if kind is Kind.DEPARTMENT else [" ".join(items)])
         elif s.kind == "long" and not long_goal:
             long_goal = s.text.strip(" 。") or None
-    goals = [g for g in goals if g.strip()]
+    goals = [_one_line(g) for g in goals if g.strip()]
     return goals, long_goal
+
+
+def _one_line(goal: str) -> str:
+    """A goal written as a heading over bullets (社区治理\n- 志愿服务150场以上；…) as one line for the form."""
+    lines = [ln.strip(" \t-•·*●;；") for ln in goal.splitlines() if ln.strip(" \t-•·*●;；")]
+    if len(lines) <= 1:
+        return goal.strip()
+    if len(lines[0]) <= 20 and not re.search(r"\d", lines[0]):
+        return lines[0] + "：" + "；".join(lines[1:])
+    return "；".join(lines)
