@@ -33,7 +33,7 @@ from .core.model import Draft, Indicator, Kind, Origin
 from .core.profiles import DEFAULT_BY_KIND, Match, Profile, get_profile, guess_profile, resolve
 from .core.validator import validate
 from .core.grounding import _signature, same_number, text_numbers, value_numbers  # noqa: F401  (re-exported)
-from .core.values import ValueKind, parse
+from .core.values import MONEY_SCALE_WAN, ValueKind, parse
 
 NAME_SIMILARITY = 0.4
 NAME_CLOSE = 0.5
@@ -647,7 +647,7 @@ def same_target(expected: str, got: str) -> bool:
         return a.kind == b.kind and (a.year, a.month, a.day) == (b.year, b.month, b.day)
     if a.kind is ValueKind.QUANTITY and b.kind is ValueKind.QUANTITY and a.magnitude is not None \
             and b.magnitude is not None:
-        scale = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}
+        scale = MONEY_SCALE_WAN
         ua, ub, ma, mb = a.unit or "", b.unit or "", a.magnitude, b.magnitude
         if ua in scale and ub in scale:
             ma, mb, ua, ub = ma * scale[ua], mb * scale[ub], "万元", "万元"
@@ -737,7 +737,7 @@ def rollforward_scores(folder: Path, engine=None) -> dict[str, Any]:
 
 def _income_total(d: Draft) -> float | None:
     """A department's 收入合计 (or the sum of its income lines when no total is written)."""
-    scale = {"元": 1e-4, "万元": 1.0, "亿元": 1e4}.get(d.funding.unit, 1.0)
+    scale = MONEY_SCALE_WAN.get(d.funding.unit, 1.0)
     total = next((x.amount for x in d.funding.income if x.role == "total" and x.amount is not None), None)
     items = [x.amount for x in d.funding.income if x.role == "item" and x.amount is not None]
     return total * scale if total is not None else sum(items) * scale if items else None

@@ -68,9 +68,9 @@ def cells_of(r, layout: TableLayout) -> list[str]:
 
 def change_cell(r) -> str:
     """上年→本年: ≥800人次 → ≥1000人次 ↑ (本年新增 for a row last year's form didn't have)."""
-    label = change_label(r.previous, r.value)
     if r.previous is None:
         return "本年新增"
+    label = change_label(r.previous, r.value)
     return f"{r.previous} → {r.value} {label}" if label != "=" else f"{r.previous}（未变）"
 UPLOAD_TYPES = (".txt", ".md", ".docx", ".xlsx", ".xls", ".pdf", ".json", ".csv")
 MAX_BATCH = 50  # files reviewed in one upload
@@ -541,9 +541,8 @@ class AppService:
         draft = cur[1]
         layout = table_layout(draft)
         width = len(layout.columns)
-        shown = [draft.indicators[i] for i in
-                 (draft.row_index(x) for x in (row_ids if row_ids is not None else [r.id for r in draft.indicators]))
-                 if i is not None]
+        by_id = {r.id: r for r in draft.indicators}
+        shown = list(draft.indicators) if row_ids is None else [by_id[x] for x in row_ids if x in by_id]
         ops: list[dict] = []
         for i, cells in enumerate(rows):
             cells = [("" if c is None else str(c)).strip() for c in list(cells) + [""] * width][:width]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..core.change import _wan, change_label  # noqa: F401  (change_label re-exported for callers)
+from ..core.change import wan_money
 from ..core.library import dice
 from ..core.model import Draft, FormType, Indicator, Kind, LastYearRow, Origin
 from ..core.profiles import guess_profile, resolve
@@ -112,8 +112,13 @@ def roll_forward(last: Draft, text: str | None = None, year: int | None = None, 
     return out
 
 
-def _concept(draft: Draft, r: Indicator) -> str | None:
-    return resolve(guess_profile(draft)[0], r.tier1, r.tier2).tier2_concept
+def _concepts(*drafts: Draft) -> dict[str, str | None]:
+    """The 二级 concept of every row, by row id, each draft read with its own profile."""
+    out: dict[str, str | None] = {}
+    for draft in drafts:
+        prof = guess_profile(draft)[0]
+        out.update({r.id: resolve(prof, r.tier1, r.tier2).tier2_concept for r in draft.indicators})
+    return out
 
 
 FROM_FUNDING = ("取自项目资金", "取自项目支出预算")  # rows the drafter derives from the budget, not stated targets
@@ -129,8 +134,9 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
     for r in stated:
         r.value = _with_year(r.value, year)
     carried = list(d.indicators)
+    concept = _concepts(new, d)
     # every stated target against every row of last year's; the best pairs are matched first
-    pairs = sorted(((_match(new, s, d, r), i, j) for i, s in enumerate(stated) for j, r in enumerate(carried)),
+    pairs = sorted(((_match(s, r, concept), i, j) for i, s in enumerate(stated) for j, r in enumerate(carried)),
                    key=lambda x: -x[0])
     taken: dict[int, int] = {}
     used: set[int] = set()
@@ -138,9 +144,11 @@ def _update_from_text(d: Draft, text: str, out: RollOutcome, engine, year: int |
         if score < MATCH:
             break
         if i not in taken and j not in used:
-            taken[i], used = j, used | {j}
-    for i, j in _alone(new, stated, d, carried, taken, used):
-        taken[i], used = j, used | {j}
+            taken[i] = j
+            used.add(j)
+    for i, j in _alone(stated, carried, concept, taken, used):
+        taken[i] = j
+        used.add(j)
     for i, s in enumerate(stated):
         if i in taken:
             best = carried[taken[i]]
@@ -183,15 +191,16 @@ def _goal_figures(d: Draft, out: RollOutcome) -> None:
         if a.kind is not ValueKind.QUANTITY or b.kind is not ValueKind.QUANTITY or a.number_text is None \
                 or b.number_text is None or (a.unit or "") != (b.unit or "") or a.magnitude == b.magnitude:
             continue
-        mult = {10_000: "万", 100_000_000: "亿"}.get(a.mult, "")
+        mult = _MULT_WORD.get(a.mult, "")
         old = re.compile(rf"(?<![\d.]){re.escape(a.number_text)}\s*{mult}\s*{re.escape(a.unit or '')}(?![\d])")
-        new = f"{b.number_text}{mult if b.mult == a.mult else {10_000: '万', 100_000_000: '亿'}.get(b.mult, '')}{b.unit or ''}"
+        new = f"{b.number_text}{_MULT_WORD.get(b.mult, '')}{b.unit or ''}"
         for g in d.goals:
             if len(old.findall(g.text)) == 1:
                 g.text = old.sub(new, g.text)
                 out.goal_figures.append(f"{a.number_text}{mult}{a.unit or ''}→{new}")
 
 
+_MULT_WORD = {10_000: "万", 100_000_000: "亿"}
 _MEASURE = re.compile(r"(人数|人次|户数|次数|数量|面积|里程|长度|场次|期数|个数|率|数|量)$")
 
 
@@ -214,15 +223,13 @@ def _acronyms(name: str) -> set[str]:
 
 def _figure_in(value: str, text: str) -> bool:
     """Last year's figure written in this year's sentence (由上年的12次调整为10次, 上年3个)."""
-    pv = parse(value)
-    if pv.magnitude is None:
+    number = re.search(r"\d[\d.]*", value)
+    if parse(value).magnitude is None or not number:
         return False
-    shown = value[value.find(next((c for c in value if c.isdigit()), "")):]
-    number = re.match(r"[\d.]+", shown)
-    return bool(number) and re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d.])", text) is not None
+    return re.search(rf"(?<![\d.]){re.escape(number.group(0))}(?![\d.])", text) is not None
 
 
-def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
+def _match(s: Indicator, r: Indicator, concept: dict[str, str | None]) -> float:
     """How surely a target stated this year is last year's row `r`: names, last year's figure in the sentence,
     the same figure, the same 二级 concept and unit. 0 when they measure different things (a rate vs a count)."""
     before = r.previous or r.value
@@ -233,10 +240,11 @@ def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
     if _core(r.name) in s.name or _core(s.name) in r.name or _acronyms(s.name) & _acronyms(r.name):
         name = max(name, 0.6)  # 日均客运量 in 城乡公交日均客运量; COD削减量 and 化学需氧量（COD）年削减量
     score = name
-    a, b = _wan(parse(s.value)), _wan(parse(before))
+    a, b = wan_money(parse(s.value)), wan_money(parse(before))
     said_last = a.magnitude != b.magnitude and _figure_in(before, evidence) and name >= 0.3
     # the same count or sum under the same 二级 (not a rate: 90% and 95% recur everywhere)
-    same_figure = a.magnitude is not None and a.magnitude == b.magnitude and _concept(new, s) == _concept(d, r) \
+    same_concept = concept[s.id] == concept[r.id]
+    same_figure = a.magnitude is not None and a.magnitude == b.magnitude and same_concept \
         and _family(s.value) != "percent"
     if name < 0.4 and not said_last and not same_figure:
         return 0.0  # names too far apart, and nothing else ties them
@@ -244,27 +252,27 @@ def _match(new: Draft, s: Indicator, d: Draft, r: Indicator) -> float:
         score += 0.3  # the same figure as last year: most likely the same indicator
     elif said_last:
         score += 0.4  # 由上年的12次调整为10次
-    if _concept(new, s) == _concept(d, r):
+    if same_concept:
         score += 0.15  # (forms file the same measure under different 二级, so another 二级 only loses this)
     if (a.unit or "") == (b.unit or ""):
         score += 0.1
     return score
 
 
-def _alone(new: Draft, stated: list[Indicator], d: Draft, carried: list[Indicator], taken: dict[int, int],
+def _alone(stated: list[Indicator], carried: list[Indicator], concept: dict[str, str | None], taken: dict[int, int],
            used: set[int]):
     """The only row of a 二级 concept last year and the only target of it this year, measured alike and both still
     unmatched: the same indicator renamed (受益学生人数 ↔ 今年学生大概26500人)."""
     counts: dict[str | None, list[int]] = {}
     for i, s in enumerate(stated):
         if not (s.note or "").startswith(FROM_FUNDING):
-            counts.setdefault(_concept(new, s), []).append(i)
-    for concept, items in counts.items():
-        rows = [j for j, r in enumerate(carried) if _concept(d, r) == concept]
+            counts.setdefault(concept[s.id], []).append(i)
+    for tier2, items in counts.items():
+        rows = [j for j, r in enumerate(carried) if concept[r.id] == tier2]
         if len(items) != 1 or len(rows) != 1 or items[0] in taken or rows[0] in used:
             continue
         s, r = stated[items[0]], carried[rows[0]]
-        a, b = _wan(parse(s.value)), _wan(parse(r.previous or r.value))
+        a, b = wan_money(parse(s.value)), wan_money(parse(r.previous or r.value))
         alike = (a.unit or "") == (b.unit or "") or a.magnitude is not None and a.magnitude == b.magnitude
         if _family(s.value) == _family(r.previous or r.value) != "time" and alike:
             yield items[0], rows[0]
@@ -279,7 +287,7 @@ def _by_change(s: Indicator, before: str) -> str | None:
     gives only the change."""
     pv, old = parse(s.value), parse(before)
     m = _CHANGE.search(s.evidence or "")
-    scale = {"万": 10_000, "亿": 100_000_000}.get(m.group("mult") or "", 1) if m else 1
+    scale = {w: k for k, w in _MULT_WORD.items()}.get(m.group("mult") or "", 1) if m else 1
     if not m or pv.magnitude is None or old.magnitude is None or old.kind is not ValueKind.QUANTITY \
             or abs(float(m.group("num")) * scale - pv.magnitude) > 1e-9 or (pv.unit or "") != (old.unit or ""):
         return None
@@ -346,7 +354,8 @@ def _same_sentence(s: Indicator, row: Indicator) -> bool:
 
 def _restated(s: Indicator, row: Indicator) -> bool:
     """`s` says again what a target already matched to last year's row says: the same value, a similar name."""
-    return parse(s.value).magnitude is not None and _wan(parse(s.value)) == _wan(parse(row.value)) \
+    pv = parse(s.value)
+    return pv.magnitude is not None and wan_money(pv) == wan_money(parse(row.value)) \
         and dice(_core(s.name), _core(row.name)) >= 0.4
 
 

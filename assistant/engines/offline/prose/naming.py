@@ -53,7 +53,7 @@ _GENERIC_VERBS = ("完成", "实现", "确保", "保证", "保障", "开展", "�
                   "落实", "进行", "持续", "努力", "争取", "力争", "计划", "预计", "全面", "积极", "深入", "扎实", "有效", "不断",
                   "继续", "达到", "达", "保持", "进一步", "切实", "全力", "稳步")
 # words people say that are not part of what is measured: 培训还是200人, 覆盖率仍按85%, 满意度与上年持平, 10处够了
-_MID_FILLER = re.compile(r"今年|本年度|本年|当年|还是|仍然|仍按|仍|依然|依旧|照旧|照样|继续保持|与上年持平|与去年持平|和去年一样|"
+FILLER_WORDS = re.compile(r"今年|本年度|本年|当年|还是|仍然|仍按|仍|依然|依旧|照旧|照样|继续保持|与上年持平|与去年持平|和去年一样|"
                          r"和上年一样|不作调整|不做调整|保持不变|不变|够了|就行|即可|大概|大约|要求(?=控制|达到|保持|不低于|不少于|$)|"
                          r"(较|比)(上年|去年|上年度)(同期)?(增加|减少|提高|降低|下降|多|少|上调|下调)?了?|"
                          r"最高(?=不超过|不高于|$)|也(?=提高|降低|增加|调整)|(?<=[\u4e00-\u9fff]{2})(提高|降低|上调|下调|调整)了|"
@@ -152,7 +152,7 @@ def strip_back(tokens: list[str]) -> list[str]:
 def clean_phrase(text: str) -> str:
     """The noun phrase inside `text`: lead words, time, place and filler words removed at word boundaries."""
     text = re.sub(r"[()（）\[\]【】\"“”‘’'《》<>]", "", text)
-    plain = _MID_FILLER.sub("", text)
+    plain = FILLER_WORDS.sub("", text)
     text = plain if re.search(r"[\u4e00-\u9fff]{2}", plain) else text
     tokens = list(cut(text.strip(" ,，、:：;；")))
     prev = None

@@ -697,8 +697,7 @@ class _Ctx:
                          r"(不少于|不低于|不超过)?\s*[\d.,]+\s*(万|亿)?\s*(?P<unit>[^\d\s,，。;；]{1,3})", after)
             if m and m.group("unit").startswith((f.unit or "")[:1] or "\0"):
                 return True
-        if not re.fullmatch(r"[\s,，、（(]*(同比|(较|比|相比)(上年|去年|上年度|上一年|往年)(同期)?)[^,，。;；\d]{0,4}"
-                            r"(增加|减少|提高|降低|下降|增长|上升|多|少|压减|缩短)了?\s*", left):
+        if not re.fullmatch(r"[\s,，、（(]*" + _CHANGE_WORDS + r"\s*", left):
             return False  # only a change with no subject of its own restates the figure before it
         pct = ("%", "个百分点", "百分点")
         unit = (f.unit or "").split("/")[0]
@@ -799,10 +798,9 @@ class _Ctx:
                 left = before.group(1)  # 完工时间由8月25日前调整为8月20日前
         subj = naming.clean_phrase(re.split(r"[、(（]", left)[-1]) if left.strip() else ""
         subj = re.sub(r"(于|在|要|应|须|计划|力争|确保|前)$", "", subj)
-        if moved and subj.endswith(("时间", "时限", "日期")) and not verb_obj:
-            verb_obj = "_"  # the subject already says what is timed
-        name = subj if verb_obj == "_" else _deadline_name(subj, verb_obj)
-        name = name or _deadline_name(subj, verb_obj) or _deadline_name(self._context_subject(c), verb_obj or "完成") \
+        timed = moved and subj.endswith(("时间", "时限", "日期")) and not verb_obj  # the subject says what is timed
+        name = (subj if timed else _deadline_name(subj, verb_obj)) \
+            or _deadline_name(self._context_subject(c), verb_obj or "完成") \
             or self._fallback_name(c, "完成时间")
         name = naming.trim(name)
         nums = tuple(str(x) for x in (f.year, f.month, f.day) if x)
@@ -962,7 +960,7 @@ def _object_after(right: str) -> str:
                 out and w in CUES["content_verbs"]):
             break
         out += w
-    out = naming._MID_FILLER.sub("", out)  # 10处够了: a remark, not the object
+    out = naming.FILLER_WORDS.sub("", out)  # 10处够了: a remark, not the object
     return out if len(out) >= 2 else ""
 
 
